@@ -1,0 +1,127 @@
+package io.tracelet;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A network peer as Zipkin models it: service name, IPv4 and/or IPv6 address, and port.
+ *
+ * <p>Immutable and thread-safe. Every part is optional: null strings, port 0. An IP is kept only
+ * when it is an IP literal; a host name is dropped rather than resolved, because resolving it
+ * could block the caller on DNS.
+ */
+public final class Endpoint {
+  private final String serviceName;
+  private final String ipv4;
+  private final String ipv6;
+  private final int port;
+
+  private Endpoint(String serviceName, String ipv4, String ipv6, int port) {
+    this.serviceName = serviceName;
+    this.ipv4 = ipv4;
+    this.ipv6 = ipv6;
+    this.port = port;
+  }
+
+  /**
+   * An endpoint. {@code serviceName} is lowercased as Zipkin expects (null or empty: none);
+   * {@code ip} is an IPv4 or IPv6 literal, or null (anything else is ignored); {@code port} outside
+   * 1..65535 means unknown.
+   */
+  public static Endpoint of(String serviceName, String ip, int port) {
+    String name = serviceName == null || serviceName.isEmpty() ? null : serviceName.toLowerCase(Locale.ROOT);
+    String v4 = null;
+    String v6 = null;
+    InetAddress address = parseLiteral(ip);
+    if (address instanceof Inet4Address) {
+      v4 = address.getHostAddress();
+    } else if (address instanceof Inet6Address) {
+      v6 = address.getHostAddress();
+      int zone = v6.indexOf('%');
+      if (zone >= 0) v6 = v6.substring(0, zone);
+    }
+    return new Endpoint(name, v4, v6, port > 0 && port <= 0xffff ? port : 0);
+  }
+
+  /** An endpoint for {@code address}, which must already be resolved; null gives no IP. */
+  public static Endpoint of(String serviceName, InetAddress address, int port) {
+    return of(serviceName, address == null ? null : address.getHostAddress(), port);
+  }
+
+  /** The lowercase service name, or null. */
+  public String serviceName() {
+    return serviceName;
+  }
+
+  /** The IPv4 address in dotted form, or null. */
+  public String ipv4() {
+    return ipv4;
+  }
+
+  /** The IPv6 address in Java's full form without zone, or null. */
+  public String ipv6() {
+    return ipv6;
+  }
+
+  /** The port, or 0 when unknown. */
+  public int port() {
+    return port;
+  }
+
+  /** True when nothing is known of this endpoint. */
+  public boolean isEmpty() {
+    return serviceName == null && ipv4 == null && ipv6 == null && port == 0;
+  }
+
+  // Only literals: InetAddress.getByName on a host name would do a DNS lookup.
+  static InetAddress parseLiteral(String ip) {
+    if (ip == null || ip.isEmpty() || ip.length() > 45) return null;
+    boolean v6 = ip.indexOf(':') >= 0;
+    if (!v6 && !isIpv4Literal(ip)) return null;
+    String literal = v6 && ip.charAt(0) == '[' && ip.charAt(ip.length() - 1) == ']'
+        ? ip.substring(1, ip.length() - 1) : ip;
+    try {
+      return InetAddress.getByName(literal); // a literal: parsed, never looked up
+    } catch (UnknownHostException | SecurityException e) {
+      return null;
+    }
+  }
+
+  private static boolean isIpv4Literal(String s) {
+    int parts = 0;
+    int value = -1;
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i < s.length() ? s.charAt(i) : '.';
+      if (c == '.') {
+        if (value < 0 || ++parts > 4) return false;
+        value = -1;
+      } else if (c >= '0' && c <= '9') {
+        value = value < 0 ? c - '0' : value * 10 + (c - '0');
+        if (value > 255) return false;
+      } else {
+        return false;
+      }
+    }
+    return parts == 4;
+  }
+
+  @Override public boolean equals(Object o) {
+    if (o == this) return true;
+    if (!(o instanceof Endpoint)) return false;
+    Endpoint that = (Endpoint) o;
+    return port == that.port && Objects.equals(serviceName, that.serviceName)
+        && Objects.equals(ipv4, that.ipv4) && Objects.equals(ipv6, that.ipv6);
+  }
+
+  @Override public int hashCode() {
+    return Objects.hash(serviceName, ipv4, ipv6, port);
+  }
+
+  @Override public String toString() {
+    return "Endpoint{" + serviceName + ", " + (ipv4 != null ? ipv4 : ipv6) + ":" + port + "}";
+  }
+}
