@@ -1,0 +1,88 @@
+package io.tracelet;
+
+/**
+ * The span of an unsampled trace, or a remote context made current without a span. Records
+ * nothing. Its context is built on first use from the IDs and a template context, which keeps an
+ * unsampled span at 48 bytes (one object) when nobody asks for its context.
+ */
+final class NoopSpan extends Span {
+  // Flags of an unsampled root this process starts: decided no, with a random trace ID.
+  private static final int ROOT_FLAGS = TraceContext.SAMPLED_SET | TraceContext.RANDOM_TRACE_ID;
+
+  private final TraceContext template; // the parent (or extracted) context, or null for a root
+  private final long traceIdHigh;
+  private final long traceId;
+  private final long spanId;
+  private TraceContext context; // built once when asked; racing threads build equal values
+
+  NoopSpan(Tracer tracer, TraceContext template, long traceIdHigh, long traceId, long spanId) {
+    super(tracer);
+    this.template = template;
+    this.traceIdHigh = traceIdHigh;
+    this.traceId = traceId;
+    this.spanId = spanId;
+  }
+
+  /** A no-op span whose context is exactly {@code context}: a remote or captured context. */
+  NoopSpan(Tracer tracer, TraceContext context) {
+    this(tracer, null, context.traceIdHigh(), context.traceId(), context.spanId());
+    this.context = context;
+  }
+
+  @Override public TraceContext context() {
+    TraceContext c = context;
+    if (c == null) {
+      if (template == null) {
+        c = new TraceContext(traceIdHigh, traceId, spanId, 0L, ROOT_FLAGS, null, Baggage.empty());
+      } else {
+        int keep = template.flags() & TraceContext.RANDOM_TRACE_ID;
+        int flags = (template.hasIds() ? keep : TraceContext.RANDOM_TRACE_ID) | TraceContext.SAMPLED_SET;
+        c = new TraceContext(traceIdHigh, traceId, spanId, template.spanId(), flags,
+            template.traceState(), template.baggage());
+      }
+      context = c;
+    }
+    return c;
+  }
+
+  @Override public boolean isRecording() {
+    return false;
+  }
+
+  @Override public Span name(String name) {
+    return this;
+  }
+
+  @Override public Span tag(String key, String value) {
+    return this;
+  }
+
+  @Override public Span event(String name) {
+    return this;
+  }
+
+  @Override public Span event(long epochMicros, String name) {
+    return this;
+  }
+
+  @Override public Span error(Throwable error) {
+    return this;
+  }
+
+  @Override public Span remoteEndpoint(Endpoint remote) {
+    return this;
+  }
+
+  @Override public void finish() {
+  }
+
+  @Override public void finish(long epochMicros) {
+  }
+
+  @Override public void abandon() {
+  }
+
+  @Override public String toString() {
+    return "NoopSpan{" + context() + "}";
+  }
+}

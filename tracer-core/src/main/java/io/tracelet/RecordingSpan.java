@@ -1,0 +1,290 @@
+package io.tracelet;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * The span of a sampled trace: one mutable object from start to report. After finish it is
+ * never changed again and is handed, as it is, to the recorder and the reporter.
+ */
+final class RecordingSpan extends Span implements FinishedSpan {
+  private static final int LIVE = 0;
+  private static final int FINISHED = 1;
+  private static final int ABANDONED = 2;
+  static final long NO_ANCHOR = Long.MIN_VALUE;
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final TraceContext parent; // supplies parentId, tracestate and baggage; null for a plain root
+  private final long traceIdHigh;
+  private final long traceId;
+  private final long spanId;
+  private final int flags;
+  private final long startTimestamp;
+  private final long startNanos; // NO_ANCHOR when the start time was given explicitly
+  private final SpanKind kind;
+  private TraceContext context;
+  private String name;
+  private Endpoint remoteEndpoint;
+  private long duration;
+  // Tags as key0, value0, key1, value1...: a flat array, allocated at the first tag.
+  private String[] tags;
+  private int tagCount;
+  private long[] eventTimes;
+  private String[] eventNames;
+  private int eventCount;
+  private Throwable error;
+  @SuppressWarnings("unused") // accessed through STATE
+  private volatile int state;
+
+  RecordingSpan(Tracer tracer, TraceContext parent, long traceIdHigh, long traceId, long spanId,
+      int flags, String name, SpanKind kind, long startTimestamp, long startNanos) {
+    super(tracer);
+    this.parent = parent;
+    this.traceIdHigh = traceIdHigh;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.flags = flags;
+    this.name = name;
+    this.kind = kind;
+    this.startTimestamp = startTimestamp;
+    this.startNanos = startNanos;
+  }
+
+  /** Epoch microseconds now, on this span's local clock anchor. */
+  long nowMicros() {
+    if (startNanos == NO_ANCHOR) return tracer.clock().epochMicros();
+    return startTimestamp + (tracer.clock().nanoTime() - startNanos) / 1000L;
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  @Override public TraceContext context() {
+    TraceContext c = context;
+    if (c == null) {
+      context = c = new TraceContext(traceIdHigh, traceId, spanId, parentId(), flags,
+          parent == null ? null : parent.traceState(),
+          parent == null ? Baggage.empty() : parent.baggage());
+    }
+    return c;
+  }
+
+  @Override public boolean isRecording() {
+    return true;
+  }
+
+  @Override public Span name(String name) {
+    if (name != null && isLive()) this.name = name;
+    return this;
+  }
+
+  @Override public Span tag(String key, String value) {
+    if (key == null || value == null || !isLive()) return this;
+    SpanLimits limits = tracer.limits();
+    if (value.length() > limits.maxTagValueLength()) {
+      value = truncate(value, limits.maxTagValueLength());
+      tracer.metrics().tagValuesTruncated.increment();
+    }
+    putTag(key, value, limits.maxTags());
+    return this;
+  }
+
+  private void putTag(String key, String value, int maxTags) {
+    String[] t = tags;
+    int count = tagCount;
+    for (int i = 0; i < count; i++) {
+      if (t[2 * i].equals(key)) {
+        t[2 * i + 1] = value;
+        return;
+      }
+    }
+    if (count >= maxTags) {
+      tracer.metrics().tagsDropped.increment();
+      return;
+    }
+    if (t == null) {
+      t = tags = new String[4]; // room for two tags: most spans have few
+    } else if (2 * count == t.length) {
+      t = tags = Arrays.copyOf(t, t.length * 2);
+    }
+    t[2 * count] = key;
+    t[2 * count + 1] = value;
+    tagCount = count + 1;
+  }
+
+  static String truncate(String value, int length) {
+    if (Character.isHighSurrogate(value.charAt(length - 1))) length--; // keep pairs whole
+    return value.substring(0, length);
+  }
+
+  @Override public Span event(String name) {
+    return isLive() ? event(nowMicros(), name) : this;
+  }
+
+  @Override public Span event(long epochMicros, String name) {
+    if (name == null || !isLive()) return this;
+    int count = eventCount;
+    if (count >= tracer.limits().maxEvents()) {
+      tracer.metrics().eventsDropped.increment();
+      return this;
+    }
+    if (eventTimes == null) {
+      eventTimes = new long[2];
+      eventNames = new String[2];
+    } else if (count == eventTimes.length) {
+      eventTimes = Arrays.copyOf(eventTimes, count * 2);
+      eventNames = Arrays.copyOf(eventNames, count * 2);
+    }
+    eventTimes[count] = epochMicros;
+    eventNames[count] = name;
+    eventCount = count + 1;
+    return this;
+  }
+
+  @Override public Span error(Throwable error) {
+    if (error != null && isLive()) this.error = error;
+    return this;
+  }
+
+  @Override public Span remoteEndpoint(Endpoint remote) {
+    if (isLive()) this.remoteEndpoint = remote;
+    return this;
+  }
+
+  @Override public void finish() {
+    if (!STATE.compareAndSet(this, LIVE, FINISHED)) return; // volatile CAS: one finish wins
+    duration = startNanos == NO_ANCHOR
+        ? Math.max(0L, tracer.clock().epochMicros() - startTimestamp)
+        : Math.max(1L, (tracer.clock().nanoTime() - startNanos + 500L) / 1000L);
+    record();
+  }
+
+  @Override public void finish(long epochMicros) {
+    if (!STATE.compareAndSet(this, LIVE, FINISHED)) return;
+    duration = Math.max(0L, epochMicros - startTimestamp);
+    record();
+  }
+
+  private void record() {
+    if (error != null) {
+      boolean tagged = false;
+      for (int i = 0; i < tagCount && !tagged; i++) tagged = tags[2 * i].equals("error");
+      if (!tagged) {
+        String message = error.getMessage();
+        // Past the tag limit on purpose: a failed span must show as failed.
+        putTag("error", message == null || message.isEmpty() ? error.getClass().getSimpleName() : message,
+            Integer.MAX_VALUE);
+      }
+    }
+    tracer.recorder().offer(this);
+  }
+
+  @Override public void abandon() {
+    STATE.compareAndSet(this, LIVE, ABANDONED);
+  }
+
+  private boolean isLive() {
+    return state == LIVE; // volatile read: a plain load on x86, and it sees a finish from any thread
+  }
+
+  /** A rough size of this span's Zipkin JSON, for batching by bytes. */
+  int estimatedSize() {
+    int size = 220 + name.length();
+    for (int i = 0; i < 2 * tagCount; i++) size += tags[i].length() + 3;
+    for (int i = 0; i < eventCount; i++) size += eventNames[i].length() + 40;
+    return size;
+  }
+
+  // FinishedSpan: read by the reporter after finish; the recorder's release/acquire handoff makes
+  // every write above visible.
+
+  @Override public long traceIdHigh() {
+    return traceIdHigh;
+  }
+
+  @Override public long traceId() {
+    return traceId;
+  }
+
+  @Override public long spanId() {
+    return spanId;
+  }
+
+  @Override public long parentId() {
+    return parent == null ? 0L : parent.spanId();
+  }
+
+  @Override public boolean debug() {
+    return (flags & TraceContext.DEBUG) != 0;
+  }
+
+  @Override public boolean shared() {
+    return (flags & TraceContext.SHARED) != 0;
+  }
+
+  @Override public String name() {
+    return name;
+  }
+
+  @Override public SpanKind kind() {
+    return kind;
+  }
+
+  @Override public long startTimestamp() {
+    return startTimestamp;
+  }
+
+  @Override public long duration() {
+    return duration;
+  }
+
+  @Override public Endpoint localEndpoint() {
+    return tracer.localEndpoint();
+  }
+
+  @Override public Endpoint remoteEndpoint() {
+    return remoteEndpoint;
+  }
+
+  @Override public int tagCount() {
+    return tagCount;
+  }
+
+  @Override public String tagKey(int i) {
+    return tags[2 * i];
+  }
+
+  @Override public String tagValue(int i) {
+    return tags[2 * i + 1];
+  }
+
+  @Override public int eventCount() {
+    return eventCount;
+  }
+
+  @Override public long eventTimestamp(int i) {
+    return eventTimes[i];
+  }
+
+  @Override public String eventName(int i) {
+    return eventNames[i];
+  }
+
+  @Override public Throwable error() {
+    return error;
+  }
+
+  @Override public String toString() {
+    return "Span{" + name + " " + kind + " " + context() + "}";
+  }
+}

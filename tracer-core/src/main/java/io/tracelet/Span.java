@@ -1,0 +1,73 @@
+package io.tracelet;
+
+/**
+ * A unit of work in a trace: started by {@link SpanBuilder#start()}, finished by {@link #finish()}.
+ *
+ * <p>A span of a sampled trace records what is set on it and, once finished, goes to the
+ * reporter. A span of an unsampled trace is a no-op that still carries its {@link TraceContext},
+ * so that context propagation works; {@link #isRecording()} tells them apart. Both are used the
+ * same way.
+ *
+ * <p>Thread safety: a span may be handed between threads (an executor, a callback) and finished
+ * from any of them; {@link #finish()} and {@link #abandon()} are atomic, and only the first of them
+ * counts. Calls that change the span from two threads at once are not ordered by Tracelet: one of
+ * them may be lost, but none throws. After {@code finish} every change is ignored.
+ *
+ * <p>Nothing here ever throws because of its arguments: null keys, values and names are ignored.
+ */
+public abstract sealed class Span permits RecordingSpan, NoopSpan {
+  final Tracer tracer;
+
+  Span(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  /** This span's identity; never null. */
+  public abstract TraceContext context();
+
+  /** True when this span records (its trace is sampled); false for a no-op span. */
+  public abstract boolean isRecording();
+
+  /** Renames the span. */
+  public abstract Span name(String name);
+
+  /** Sets a tag, replacing any value of the same key; see {@link SpanLimits} for the bounds. */
+  public abstract Span tag(String key, String value);
+
+  /** Sets a tag with a number's decimal form. */
+  public Span tag(String key, long value) {
+    return isRecording() ? tag(key, Long.toString(value)) : this;
+  }
+
+  /** Records an event (a Zipkin annotation) now. */
+  public abstract Span event(String name);
+
+  /** Records an event at {@code epochMicros}. */
+  public abstract Span event(long epochMicros, String name);
+
+  /**
+   * Records an error. The span is marked failed: Zipkin's {@code error} tag is set at finish to
+   * the error's message (or class name) unless the {@code error} tag was set explicitly.
+   */
+  public abstract Span error(Throwable error);
+
+  /** Sets the remote peer of a client, server, producer or consumer span. */
+  public abstract Span remoteEndpoint(Endpoint remote);
+
+  /** Finishes the span now and hands it to the recorder. Only the first finish counts. */
+  public abstract void finish();
+
+  /** Finishes the span at {@code epochMicros}. */
+  public abstract void finish(long epochMicros);
+
+  /** Drops the span: it is never reported. Only the first of finish and abandon counts. */
+  public abstract void abandon();
+
+  /**
+   * Makes this span the current one on this thread until the returned scope is closed, which
+   * restores what was current before. Use with try-with-resources, and close on the same thread.
+   */
+  public final Scope makeCurrent() {
+    return tracer.currentContext().open(this);
+  }
+}

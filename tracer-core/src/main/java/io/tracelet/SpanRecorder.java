@@ -1,0 +1,327 @@
+package io.tracelet;
+
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+// Cache-line padding by inheritance: the JVM lays out a superclass's fields before a subclass's,
+// so the producers' two counters and the consumer's state never share a 64-byte line.
+abstract class RecorderPad0 {
+  long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+abstract class RecorderPermits extends RecorderPad0 {
+  /** Slots claimed and not yet released by the consumer: producers' admission counter. */
+  volatile long permits;
+}
+
+abstract class RecorderPad1 extends RecorderPermits {
+  long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+abstract class RecorderProducerIndex extends RecorderPad1 {
+  /** The next slot index to hand out; also the count of accepted spans. */
+  volatile long producerIndex;
+}
+
+abstract class RecorderPad2 extends RecorderProducerIndex {
+  long p20, p21, p22, p23, p24, p25, p26, p27;
+}
+
+/**
+ * The bounded, lock-free multi-producer single-consumer queue between finishing threads and the
+ * reporter, with the one daemon thread that drains it in batches.
+ *
+ * <p>{@link #offer} is wait-free: two atomic adds and a release store, no loop. A producer first
+ * takes a permit ({@code permits}, an XADD): if that makes more than {@code capacity} outstanding it
+ * gives the permit back and counts a drop. With a permit it takes a unique index (another XADD)
+ * and stores into {@code index & mask}. That slot is free: permits bound claimed-but-unconsumed
+ * slots by {@code capacity}, the consumer consumes in index order, and it gives permits back only
+ * after emptying slots, with a volatile add that every later permit or index XADD synchronizes
+ * with, transitively. The consumer reads a slot with acquire; a claimed slot that is still empty
+ * means its producer is between its two instructions, so the consumer waits for it (the consumer
+ * may wait; producers never do).
+ */
+final class SpanRecorder extends RecorderPad2 implements Runnable {
+  private static final System.Logger LOG = System.getLogger(SpanRecorder.class.getName());
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
+  private static final int RELEASE_EVERY = 64;
+  private static final VarHandle PERMITS;
+  private static final VarHandle PRODUCER_INDEX;
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(RecordingSpan[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PERMITS = lookup.findVarHandle(RecorderPermits.class, "permits", long.class);
+      PRODUCER_INDEX = lookup.findVarHandle(RecorderProducerIndex.class, "producerIndex", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final RecordingSpan[] ring;
+  private final int mask;
+  private final long capacity;
+  private final long wakeAt;
+  private final SpanReporter reporter;
+  private final int maxBatchSpans;
+  private final long maxBatchBytes;
+  private final long maxDelayNanos;
+  private final Thread thread;
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder droppedAfterClose = new LongAdder();
+  private final Object flushLock = new Object();
+
+  // Consumer-thread state.
+  private final List<FinishedSpan> batch;
+  private long consumerIndex;
+  private long unreleasedPermits;
+  private long failureStreak;
+  private long lastFailureLog;
+
+  // Written by the consumer only (single writer), read by anyone.
+  private volatile long delivered;
+  private volatile long reported;
+  private volatile long failed;
+  private volatile long reporterFailures;
+
+  // Written by other threads, read by the consumer.
+  private volatile boolean closed;
+  private volatile boolean stopping;
+  private volatile long stopDeadline;
+  private volatile long flushTarget;
+
+  SpanRecorder(SpanReporter reporter, int capacity, int maxBatchSpans, long maxBatchBytes,
+      Duration maxDelay, String threadName) {
+    int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1; // the next power of two
+    this.ring = new RecordingSpan[size];
+    this.mask = size - 1;
+    this.capacity = size;
+    this.wakeAt = size / 2;
+    this.reporter = reporter;
+    this.maxBatchSpans = maxBatchSpans;
+    this.maxBatchBytes = maxBatchBytes;
+    this.maxDelayNanos = maxDelay.toNanos();
+    this.batch = new ArrayList<>(maxBatchSpans);
+    this.thread = new Thread(this, threadName);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  int capacity() {
+    return ring.length;
+  }
+
+  /** Queues a finished span, or drops and counts it. Never blocks, never loops. */
+  void offer(RecordingSpan span) {
+    if (closed) { // volatile read: sees close() promptly
+      droppedAfterClose.increment();
+      return;
+    }
+    long used = (long) PERMITS.getAndAdd(this, 1L); // volatile XADD: admission, see class comment
+    if (used >= capacity) {
+      PERMITS.getAndAdd(this, -1L); // volatile XADD: give the permit back
+      dropped.increment();
+      return;
+    }
+    long index = (long) PRODUCER_INDEX.getAndAdd(this, 1L); // volatile XADD: a unique slot
+    SLOT.setRelease(ring, (int) index & mask, span); // release: the span's fields before it
+    if (used == wakeAt) LockSupport.unpark(thread); // exactly one producer sees the half-full mark
+  }
+
+  long accepted() {
+    return (long) PRODUCER_INDEX.getVolatile(this);
+  }
+
+  long dropped() {
+    return dropped.sum();
+  }
+
+  long droppedAfterClose() {
+    return droppedAfterClose.sum();
+  }
+
+  long reported() {
+    return reported;
+  }
+
+  long failed() {
+    return failed;
+  }
+
+  long reporterFailures() {
+    return reporterFailures;
+  }
+
+  long queued() {
+    return accepted() - delivered;
+  }
+
+  /**
+   * Delivers to the reporter every span accepted before this call; returns false when
+   * {@code timeout} passed first or the recorder is stopped.
+   */
+  boolean flush(Duration timeout) {
+    long target = accepted();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (flushLock) {
+      if (flushTarget < target) flushTarget = target;
+      while (delivered < target) {
+        if (!thread.isAlive()) return false;
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) return false;
+        LockSupport.unpark(thread);
+        try {
+          flushLock.wait(Math.max(1L, Math.min(TimeUnit.NANOSECONDS.toMillis(remaining), 10L)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Stops accepting, delivers what is queued within {@code timeout}, stops the thread and closes
+   * the reporter. Returns how many accepted spans were not delivered.
+   */
+  long close(Duration timeout) {
+    closed = true;
+    stopDeadline = System.nanoTime() + timeout.toNanos();
+    stopping = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(Math.max(1L, timeout.toMillis()));
+      if (thread.isAlive()) { // the reporter is stuck: interrupt it, and do not wait long
+        thread.interrupt();
+        thread.join(1000L);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      reporter.close();
+    } catch (Throwable t) {
+      LOG.log(Level.WARNING, "closing reporter " + reporter + " failed", t);
+    }
+    long undelivered = accepted() - reported - failed;
+    if (undelivered > 0) {
+      LOG.log(Level.WARNING, "tracing closed with " + undelivered + " span(s) not delivered to " + reporter);
+    }
+    return undelivered;
+  }
+
+  @Override public void run() {
+    long batchBytes = 0;
+    long batchStart = 0;
+    while (true) {
+      if (stopping && System.nanoTime() - stopDeadline > 0) break; // close() gave up waiting
+      RecordingSpan span = poll();
+      if (span != null) {
+        if (batch.isEmpty()) batchStart = System.nanoTime();
+        batch.add(span);
+        batchBytes += span.estimatedSize();
+        if (batch.size() >= maxBatchSpans || batchBytes >= maxBatchBytes) {
+          deliver();
+          batchBytes = 0;
+        }
+        continue;
+      }
+      releasePermits(); // the ring looks empty: give producers all their room back
+      boolean stop = stopping;
+      if (!batch.isEmpty()
+          && (stop || flushTarget > delivered || System.nanoTime() - batchStart >= maxDelayNanos)) {
+        deliver();
+        batchBytes = 0;
+        continue;
+      }
+      if (stop || Thread.currentThread().isInterrupted()) break;
+      long park = batch.isEmpty() ? IDLE_PARK_NANOS
+          : Math.min(IDLE_PARK_NANOS, maxDelayNanos - (System.nanoTime() - batchStart));
+      if (park > 0) LockSupport.parkNanos(this, park);
+    }
+    releasePermits();
+  }
+
+  /** The next span in index order, or null when none has been claimed. Consumer thread only. */
+  private RecordingSpan poll() {
+    long index = consumerIndex;
+    int offset = (int) index & mask;
+    RecordingSpan span = (RecordingSpan) SLOT.getAcquire(ring, offset); // acquire: pairs with offer's release
+    if (span == null) {
+      if (index == (long) PRODUCER_INDEX.getVolatile(this)) return null; // volatile: nothing claimed
+      // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only).
+      for (int spins = 0; (span = (RecordingSpan) SLOT.getAcquire(ring, offset)) == null; spins++) {
+        if (spins < 100) {
+          Thread.onSpinWait();
+        } else {
+          if (stopping && System.nanoTime() - stopDeadline > 0) return null;
+          Thread.yield();
+        }
+      }
+    }
+    // Plain store: the permit release below is a volatile add, which orders it before any reuse.
+    SLOT.set(ring, offset, null);
+    consumerIndex = index + 1;
+    if (++unreleasedPermits == RELEASE_EVERY) releasePermits();
+    return span;
+  }
+
+  private void releasePermits() {
+    if (unreleasedPermits != 0) {
+      PERMITS.getAndAdd(this, -unreleasedPermits); // volatile XADD: publishes the emptied slots
+      unreleasedPermits = 0;
+    }
+  }
+
+  private void deliver() {
+    releasePermits(); // producers get their room back while the reporter works
+    int size = batch.size();
+    try {
+      reporter.report(batch);
+      reported = reported + size;
+      if (failureStreak > 0) {
+        LOG.log(Level.INFO, "reporter " + reporter + " recovered after " + failureStreak + " failed batch(es)");
+        failureStreak = 0;
+      }
+    } catch (Throwable t) { // a reporter must never stop the recorder
+      failed = failed + size;
+      reporterFailures = reporterFailures + 1;
+      logFailure(t);
+    } finally {
+      batch.clear();
+    }
+    long previous = delivered;
+    delivered = consumerIndex;
+    if (flushTarget > previous) {
+      synchronized (flushLock) {
+        flushLock.notifyAll();
+      }
+    }
+  }
+
+  /** Logs the first failure of a streak in full, then at most once a minute. */
+  private void logFailure(Throwable t) {
+    long now = System.nanoTime();
+    if (failureStreak++ == 0) {
+      LOG.log(Level.WARNING, "reporter " + reporter + " failed; spans of failed batches are counted and dropped", t);
+      lastFailureLog = now;
+    } else if (now - lastFailureLog >= STILL_FAILING_LOG_INTERVAL) {
+      LOG.log(Level.WARNING, "reporter " + reporter + " still failing: " + failureStreak + " batch(es) in a row; last: " + t);
+      lastFailureLog = now;
+    }
+  }
+
+  boolean isRunning() {
+    return thread.isAlive();
+  }
+}

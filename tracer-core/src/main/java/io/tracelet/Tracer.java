@@ -1,0 +1,170 @@
+package io.tracelet;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Starts spans. Obtained from {@link Tracing#tracer()}; one per {@link Tracing}.
+ *
+ * <p>Thread-safe. Starting an unsampled span allocates one 48-byte object; a sampled span with two
+ * tags, about 150 bytes.
+ */
+public final class Tracer {
+  private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
+
+  private final Clock clock;
+  private final Sampler sampler;
+  private final boolean traceId128Bit;
+  private final SpanLimits limits;
+  private final Endpoint localEndpoint;
+  private final CurrentContext currentContext;
+  private final SpanRecorder recorder;
+  private final TracingMetrics metrics;
+
+  Tracer(Clock clock, Sampler sampler, boolean traceId128Bit, SpanLimits limits, Endpoint localEndpoint,
+      CurrentContext currentContext, SpanRecorder recorder) {
+    this.clock = clock;
+    this.sampler = sampler;
+    this.traceId128Bit = traceId128Bit;
+    this.limits = limits;
+    this.localEndpoint = localEndpoint;
+    this.currentContext = currentContext;
+    this.recorder = recorder;
+    this.metrics = new TracingMetrics(recorder);
+  }
+
+  /** A builder for a span named {@code name} (null: empty), child of the current span by default. */
+  public SpanBuilder spanBuilder(String name) {
+    return new SpanBuilder(this, name);
+  }
+
+  /** The current span on this thread, or null. */
+  public Span currentSpan() {
+    return currentContext.span();
+  }
+
+  /**
+   * A span that records nothing and has exactly {@code context}: makes a remote or captured
+   * context current (so that children join it) without reporting a span for it.
+   */
+  public Span toSpan(TraceContext context) {
+    return new NoopSpan(this, context);
+  }
+
+  /** Runs {@code task} in a new child span, current while it runs; records its error; finishes. */
+  public void inSpan(String name, Runnable task) {
+    Span span = spanBuilder(name).start();
+    try (Scope ignored = span.makeCurrent()) {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.finish();
+    }
+  }
+
+  /** Like {@link #inSpan(String, Runnable)}, returning what {@code task} returns. */
+  public <T> T inSpan(String name, Supplier<T> task) {
+    Span span = spanBuilder(name).start();
+    try (Scope ignored = span.makeCurrent()) {
+      return task.get();
+    } catch (RuntimeException | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.finish();
+    }
+  }
+
+  /** Like {@link #inSpan(String, Supplier)}, for a task that throws checked exceptions. */
+  public <T> T callInSpan(String name, Callable<T> task) throws Exception {
+    Span span = spanBuilder(name).start();
+    try (Scope ignored = span.makeCurrent()) {
+      return task.call();
+    } catch (Exception | Error e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.finish();
+    }
+  }
+
+  Span newSpan(SpanBuilder builder, TraceContext parent, Span localParent) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    boolean join = parent != null && parent.hasIds();
+    long traceIdHigh = join ? parent.traceIdHigh() : traceId128Bit ? nextId(random) : 0L;
+    long traceId = join ? parent.traceId() : nextId(random);
+    long spanId = nextId(random);
+    boolean debug = parent != null && parent.debug();
+    Boolean decided = parent == null ? null : parent.sampled();
+    boolean sampled = debug || (decided != null ? decided : sample(traceId, builder));
+    if (!sampled) return new NoopSpan(this, parent, traceIdHigh, traceId, spanId);
+
+    int flags = TraceContext.SAMPLED_SET | TraceContext.SAMPLED | (debug ? TraceContext.DEBUG : 0)
+        | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
+    long startTimestamp = builder.startTimestamp();
+    long startNanos;
+    if (startTimestamp != 0L) {
+      startNanos = RecordingSpan.NO_ANCHOR;
+    } else if (localParent instanceof RecordingSpan
+        && ((RecordingSpan) localParent).startNanos() != RecordingSpan.NO_ANCHOR) {
+      // A local child: its time derives from the local root's wall-clock reading, never the wall clock.
+      RecordingSpan p = (RecordingSpan) localParent;
+      startNanos = clock.nanoTime();
+      startTimestamp = p.startTimestamp() + (startNanos - p.startNanos()) / 1000L;
+    } else {
+      startTimestamp = clock.epochMicros();
+      startNanos = clock.nanoTime();
+    }
+    RecordingSpan span = new RecordingSpan(this, parent, traceIdHigh, traceId, spanId, flags,
+        builder.name(), builder.kind(), startTimestamp, startNanos);
+    Endpoint remote = builder.remoteEndpoint();
+    if (remote != null) span.remoteEndpoint(remote);
+    builder.copyTagsTo(span);
+    return span;
+  }
+
+  private boolean sample(long traceId, SpanBuilder builder) {
+    try {
+      return sampler.isSampled(traceId, builder.name(), builder.kind());
+    } catch (RuntimeException e) { // a broken sampler must not break the request
+      LOG.log(Level.WARNING, "sampler " + sampler + " failed; not sampling this trace", e);
+      return false;
+    }
+  }
+
+  private static long nextId(ThreadLocalRandom random) {
+    long id;
+    do {
+      id = random.nextLong();
+    } while (id == 0L);
+    return id;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  SpanLimits limits() {
+    return limits;
+  }
+
+  TracingMetrics metrics() {
+    return metrics;
+  }
+
+  SpanRecorder recorder() {
+    return recorder;
+  }
+
+  Endpoint localEndpoint() {
+    return localEndpoint;
+  }
+
+  CurrentContext currentContext() {
+    return currentContext;
+  }
+}
