@@ -85,8 +85,11 @@ public final class CurrentContext {
     return new ContextTasks.WrappedCallable<>(this, span(), task);
   }
 
-  /** {@code supplier}, run with the span that is current now. */
-  public <V> Supplier<V> wrap(Supplier<V> supplier) {
+  /**
+   * {@code supplier}, run with the span that is current now. (Not an overload of {@code wrap}:
+   * a lambda would fit both {@link Callable} and {@link Supplier}.)
+   */
+  public <V> Supplier<V> wrapSupplier(Supplier<V> supplier) {
     Span span = span();
     return () -> {
       try (Scope ignored = open(span)) {

@@ -90,26 +90,26 @@ final class RecordingSpan extends Span implements FinishedSpan {
 
   @Override public Span tag(String key, String value) {
     if (key == null || value == null || !isLive()) return this;
-    SpanLimits limits = tracer.limits();
-    if (value.length() > limits.maxTagValueLength()) {
-      value = truncate(value, limits.maxTagValueLength());
-      tracer.metrics().tagValuesTruncated.increment();
-    }
-    putTag(key, value, limits.maxTags());
+    putTag(key, value, tracer.limits().maxTags());
     return this;
   }
 
   private void putTag(String key, String value, int maxTags) {
     String[] t = tags;
     int count = tagCount;
-    for (int i = 0; i < count; i++) {
-      if (t[2 * i].equals(key)) {
-        t[2 * i + 1] = value;
-        return;
-      }
-    }
-    if (count >= maxTags) {
+    int i = 0;
+    while (i < count && !t[2 * i].equals(key)) i++;
+    if (i == count && count >= maxTags) {
       tracer.metrics().tagsDropped.increment();
+      return;
+    }
+    int maxLength = tracer.limits().maxTagValueLength();
+    if (value.length() > maxLength) {
+      value = truncate(value, maxLength);
+      tracer.metrics().tagValuesTruncated.increment();
+    }
+    if (i < count) {
+      t[2 * i + 1] = value;
       return;
     }
     if (t == null) {

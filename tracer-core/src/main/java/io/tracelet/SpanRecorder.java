@@ -192,7 +192,8 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
 
   /**
    * Stops accepting, delivers what is queued within {@code timeout}, stops the thread and closes
-   * the reporter. Returns how many accepted spans were not delivered.
+   * the reporter. Returns how many accepted spans the reporter never took: still queued, or in
+   * batches it failed.
    */
   long close(Duration timeout) {
     closed = true;
@@ -213,9 +214,10 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     } catch (Throwable t) {
       LOG.log(Level.WARNING, "closing reporter " + reporter + " failed", t);
     }
-    long undelivered = accepted() - reported - failed;
+    long undelivered = accepted() - reported;
     if (undelivered > 0) {
-      LOG.log(Level.WARNING, "tracing closed with " + undelivered + " span(s) not delivered to " + reporter);
+      LOG.log(Level.WARNING, "tracing closed with " + undelivered + " span(s) not delivered to " + reporter
+          + " (" + failed + " in failed batches, " + queued() + " still queued)");
     }
     return undelivered;
   }

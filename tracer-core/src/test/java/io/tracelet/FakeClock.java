@@ -1,0 +1,22 @@
+package io.tracelet;
+
+/** A clock the test moves by hand. */
+final class FakeClock implements Clock {
+  volatile long epochMicros = 1_700_000_000_000_000L;
+  volatile long nanos = 42_000_000_000L;
+  int epochReads;
+
+  @Override public long epochMicros() {
+    epochReads++;
+    return epochMicros;
+  }
+
+  @Override public long nanoTime() {
+    return nanos;
+  }
+
+  /** Advances monotonic time only: the wall clock stays where it was, as if it had been set back. */
+  void advanceNanos(long delta) {
+    nanos += delta;
+  }
+}
