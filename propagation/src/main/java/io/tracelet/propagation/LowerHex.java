@@ -1,0 +1,53 @@
+package io.tracelet.propagation;
+
+/**
+ * Lowercase hex of IDs, read and written by index. Every format's hot path goes through here, so
+ * it works on the header String in place and on caller-owned char arrays: no substrings, no boxing.
+ */
+final class LowerHex {
+  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+  /** The value of a lowercase hex digit, or -1; indexed by ASCII code. */
+  private static final byte[] VALUES = new byte[128];
+
+  static {
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    for (int i = 0; i < 16; i++) VALUES[DIGITS[i]] = (byte) i;
+  }
+
+  /** The value of {@code c} as a lowercase hex digit, or -1 when it is not one. */
+  static int digit(char c) {
+    return c < 128 ? VALUES[c] : -1;
+  }
+
+  /** True when the {@code count} characters of {@code s} from {@code begin} are all lowercase hex. */
+  static boolean isLowerHex(String s, int begin, int count) {
+    for (int i = begin, end = begin + count; i < end; i++) {
+      if (digit(s.charAt(i)) < 0) return false;
+    }
+    return true;
+  }
+
+  /** The 16 hex characters of {@code s} from {@code begin} as a long; call after {@link #isLowerHex}. */
+  static long parse16(String s, int begin) {
+    long v = 0L;
+    for (int i = begin, end = begin + 16; i < end; i++) v = (v << 4) | VALUES[s.charAt(i)];
+    return v;
+  }
+
+  /** Writes {@code v} as 16 hex characters into {@code dest} at {@code offset}. */
+  static void write16(char[] dest, int offset, long v) {
+    for (int i = offset + 15; i >= offset; i--) {
+      dest[i] = DIGITS[(int) v & 0xf];
+      v >>>= 4;
+    }
+  }
+
+  /** The lowercase hex digit for {@code v} in 0..15. */
+  static char digitFor(int v) {
+    return DIGITS[v];
+  }
+
+  private LowerHex() {
+  }
+}
