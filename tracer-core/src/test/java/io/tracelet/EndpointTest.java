@@ -1,0 +1,46 @@
+package io.tracelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class EndpointTest {
+  @Test void ipv4Literal() {
+    Endpoint e = Endpoint.of("Frontend", "192.168.0.1", 8080);
+    assertThat(e.serviceName()).isEqualTo("frontend");
+    assertThat(e.ipv4()).isEqualTo("192.168.0.1");
+    assertThat(e.ipv6()).isNull();
+    assertThat(e.port()).isEqualTo(8080);
+  }
+
+  @Test void ipv6LiteralWithOrWithoutBracketsAndZone() {
+    assertThat(Endpoint.of(null, "::1", 0).ipv6()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThat(Endpoint.of(null, "[2001:db8::1]", 0).ipv6()).isEqualTo("2001:db8:0:0:0:0:0:1");
+    assertThat(Endpoint.of(null, "fe80::1%1", 0).ipv6()).isEqualTo("fe80:0:0:0:0:0:0:1");
+  }
+
+  @Test void ipv4MappedIpv6BecomesIpv4() {
+    assertThat(Endpoint.of(null, "::ffff:10.1.2.3", 0).ipv4()).isEqualTo("10.1.2.3");
+  }
+
+  @Test void hostNamesAndGarbageAreDroppedNeverResolved() {
+    for (String notAnIp : new String[] {"example.com", "localhost", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3",
+        ":::", "[::1", "", "x".repeat(100), "１.２.３.４"}) {
+      Endpoint e = Endpoint.of("svc", notAnIp, 1);
+      assertThat(e.ipv4()).as(notAnIp).isNull();
+      assertThat(e.ipv6()).as(notAnIp).isNull();
+    }
+  }
+
+  @Test void portOutOfRangeIsUnknown() {
+    assertThat(Endpoint.of("s", (String) null, 70000).port()).isZero();
+    assertThat(Endpoint.of("s", (String) null, -1).port()).isZero();
+  }
+
+  @Test void fromAnInetAddress() throws Exception {
+    assertThat(Endpoint.of("db", InetAddress.getByAddress(new byte[] {10, 0, 0, 9}), 5432).ipv4()).isEqualTo("10.0.0.9");
+    assertThat(Endpoint.of("db", (InetAddress) null, 5432).isEmpty()).isFalse();
+    assertThat(Endpoint.of(null, (String) null, 0).isEmpty()).isTrue();
+  }
+}

@@ -1,0 +1,54 @@
+package io.tracelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The quick start of README.md, verbatim between the markers, so that it keeps compiling and working. */
+class ReadmeQuickStartTest {
+  final List<FinishedSpan> printed = new CopyOnWriteArrayList<>();
+
+  String pay() {
+    return "paid";
+  }
+
+  String print(String receipt) {
+    return receipt + " printed";
+  }
+
+  @Test void quickStart() throws Exception {
+    // README:quick-start
+    Tracing tracing = Tracing.newBuilder()
+        .serviceName("checkout")
+        .sampler(Sampler.rateLimited(100))          // or Sampler.probability(0.1), Sampler.rules()...
+        .reporter(spans -> printed.addAll(spans))   // or ZipkinReporter.http("http://127.0.0.1:9411/api/v2/spans")
+        .build();
+    Tracer tracer = tracing.tracer();
+
+    Span span = tracer.spanBuilder("charge").kind(SpanKind.CLIENT).tag("card", "visa").start();
+    String receipt;
+    try (Scope scope = span.makeCurrent()) {
+      receipt = pay();                                           // spans started here are children of "charge"
+    } catch (RuntimeException e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.finish();
+    }
+    String copy = tracer.inSpan("print", () -> print(receipt)); // the same in one line
+
+    ExecutorService pool = tracing.currentContext().wrap(Executors.newFixedThreadPool(4));
+    // README:end
+    pool.shutdown();
+    assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    tracing.close();
+
+    assertThat(copy).isEqualTo("paid printed");
+    assertThat(printed).extracting(FinishedSpan::name).containsExactly("charge", "print");
+  }
+}
