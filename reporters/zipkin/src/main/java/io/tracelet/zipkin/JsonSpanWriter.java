@@ -1,0 +1,150 @@
+package io.tracelet.zipkin;
+
+import io.tracelet.Endpoint;
+import io.tracelet.FinishedSpan;
+import io.tracelet.SpanKind;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Zipkin's v2 JSON model (the {@code /api/v2/spans} body), written by hand rather than through a
+ * JSON library: this is the product's hot path, and it must make no garbage per span.
+ *
+ * <p>Leaves out what Zipkin leaves out: a zero parent ID, the INTERNAL kind, an empty name, zero
+ * timestamp and duration, empty endpoints, false flags. Not thread-safe (see {@link SpanWriter}).
+ */
+final class JsonSpanWriter extends SpanWriter {
+  private static final byte[] TRACE_ID = ascii("{\"traceId\":\"");
+  private static final byte[] PARENT_ID = ascii("\",\"parentId\":\"");
+  private static final byte[] ID = ascii("\",\"id\":\"");
+  // By ordinal; INTERNAL stays null: Zipkin has no such kind, so it is left out.
+  private static final byte[][] KIND = new byte[SpanKind.values().length][];
+  private static final byte[] NAME = ascii(",\"name\":\"");
+  private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+  private static final byte[] DURATION = ascii(",\"duration\":");
+  private static final byte[] LOCAL_ENDPOINT = ascii(",\"localEndpoint\":{");
+  private static final byte[] REMOTE_ENDPOINT = ascii(",\"remoteEndpoint\":{");
+  private static final byte[] SERVICE_NAME = ascii("\"serviceName\":\"");
+  private static final byte[] IPV4 = ascii("\"ipv4\":\"");
+  private static final byte[] IPV6 = ascii("\"ipv6\":\"");
+  private static final byte[] PORT = ascii("\"port\":");
+  private static final byte[] ANNOTATIONS = ascii(",\"annotations\":[");
+  private static final byte[] ANNOTATION_TIMESTAMP = ascii("{\"timestamp\":");
+  private static final byte[] ANNOTATION_VALUE = ascii(",\"value\":\"");
+  private static final byte[] TAGS = ascii(",\"tags\":{");
+  private static final byte[] DEBUG = ascii(",\"debug\":true");
+  private static final byte[] SHARED = ascii(",\"shared\":true");
+
+  static {
+    KIND[SpanKind.CLIENT.ordinal()] = ascii(",\"kind\":\"CLIENT\"");
+    KIND[SpanKind.SERVER.ordinal()] = ascii(",\"kind\":\"SERVER\"");
+    KIND[SpanKind.PRODUCER.ordinal()] = ascii(",\"kind\":\"PRODUCER\"");
+    KIND[SpanKind.CONSUMER.ordinal()] = ascii(",\"kind\":\"CONSUMER\"");
+  }
+
+  @Override void writeListStart(Buffer out) {
+    out.writeByte('[');
+  }
+
+  @Override void writeListSeparator(Buffer out) {
+    out.writeByte(',');
+  }
+
+  @Override void writeListEnd(Buffer out) {
+    out.writeByte(']');
+  }
+
+  @Override void write(FinishedSpan span, Buffer out) {
+    out.writeBytes(TRACE_ID);
+    if (span.traceIdHigh() != 0L) out.writeHex(span.traceIdHigh());
+    out.writeHex(span.traceId());
+    long parentId = span.parentId();
+    if (parentId != 0L) {
+      out.writeBytes(PARENT_ID);
+      out.writeHex(parentId);
+    }
+    out.writeBytes(ID);
+    out.writeHex(span.spanId());
+    out.writeByte('"');
+    byte[] kind = KIND[span.kind().ordinal()];
+    if (kind != null) out.writeBytes(kind);
+    String name = span.name();
+    if (!name.isEmpty()) {
+      out.writeBytes(NAME);
+      out.writeJsonString(name);
+      out.writeByte('"');
+    }
+    long timestamp = span.startTimestamp();
+    if (timestamp > 0L) {
+      out.writeBytes(TIMESTAMP);
+      out.writeDecimal(timestamp);
+    }
+    long duration = span.duration();
+    if (duration > 0L) {
+      out.writeBytes(DURATION);
+      out.writeDecimal(duration);
+    }
+    writeLocalEndpoint(span.localEndpoint(), out);
+    writeEndpoint(span.remoteEndpoint(), false, out);
+    int eventCount = span.eventCount();
+    if (eventCount > 0) {
+      out.writeBytes(ANNOTATIONS);
+      for (int i = 0; i < eventCount; i++) {
+        if (i > 0) out.writeByte(',');
+        out.writeBytes(ANNOTATION_TIMESTAMP);
+        out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
+        out.writeBytes(ANNOTATION_VALUE);
+        out.writeJsonString(span.eventName(i));
+        out.writeByte('"');
+        out.writeByte('}');
+      }
+      out.writeByte(']');
+    }
+    int tagCount = span.tagCount();
+    if (tagCount > 0) {
+      out.writeBytes(TAGS);
+      for (int i = 0; i < tagCount; i++) {
+        if (i > 0) out.writeByte(',');
+        out.writeByte('"');
+        out.writeJsonString(span.tagKey(i));
+        out.writeByte('"');
+        out.writeByte(':');
+        out.writeByte('"');
+        out.writeJsonString(span.tagValue(i));
+        out.writeByte('"');
+      }
+      out.writeByte('}');
+    }
+    if (span.debug()) out.writeBytes(DEBUG);
+    if (span.shared()) out.writeBytes(SHARED);
+    out.writeByte('}');
+  }
+
+  @Override void writeEndpoint(Endpoint endpoint, boolean local, Buffer out) {
+    if (!present(endpoint)) return;
+    out.writeBytes(local ? LOCAL_ENDPOINT : REMOTE_ENDPOINT);
+    boolean empty = writeStringField(SERVICE_NAME, endpoint.serviceName(), true, out);
+    empty = writeStringField(IPV4, endpoint.ipv4(), empty, out);
+    empty = writeStringField(IPV6, endpoint.ipv6(), empty, out);
+    int port = endpoint.port();
+    if (port != 0) {
+      if (!empty) out.writeByte(',');
+      out.writeBytes(PORT);
+      out.writeDecimal(port);
+    }
+    out.writeByte('}');
+  }
+
+  /** Writes {@code "key":"value"} after a comma unless the object is still empty; nothing for null. */
+  private static boolean writeStringField(byte[] key, String value, boolean empty, Buffer out) {
+    if (value == null) return empty;
+    if (!empty) out.writeByte(',');
+    out.writeBytes(key);
+    out.writeJsonString(value);
+    out.writeByte('"');
+    return false;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
