@@ -15,9 +15,16 @@ import java.util.Set;
  */
 final class RandomSpans {
   private final Random random;
+  private final boolean largeTags;
 
+  /** Spans with a large tag now and then. */
   RandomSpans(long seed) {
-    random = new Random(seed);
+    this(seed, true);
+  }
+
+  RandomSpans(long seed, boolean largeTags) {
+    this.random = new Random(seed);
+    this.largeTags = largeTags;
   }
 
   TestSpan next() {
@@ -37,7 +44,7 @@ final class RandomSpans {
     Set<String> keys = new LinkedHashSet<>();
     for (int i = random.nextInt(8); i > 0; i--) keys.add(hostile(12));
     for (String key : keys) {
-      s.tag(key, random.nextInt(40) == 0 ? hostile(150_000) : hostile(30));
+      s.tag(key, largeTags && random.nextInt(100) == 0 ? hostile(40_000) : hostile(30));
     }
     for (int i = random.nextInt(5); i > 0; i--) {
       s.event(pick(0L, 1L, -1L, 1_700_000_000_000_000L + random.nextInt(1 << 30)), hostile(15));

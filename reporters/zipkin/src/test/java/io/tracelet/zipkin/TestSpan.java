@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A finished span made of plain data, for testing encoders without the tracer. */
-final class TestSpan implements FinishedSpan {
+class TestSpan implements FinishedSpan {
   long traceIdHigh;
   long traceId = 1L;
   long spanId = 2L;

@@ -1,0 +1,95 @@
+package io.tracelet.zipkin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPInputStream;
+import zipkin2.Span;
+import zipkin2.codec.SpanBytesDecoder;
+
+/**
+ * A small Zipkin-like HTTP collector in this JVM, on a free loopback port the OS picks: it takes
+ * {@code POST /api/v2/spans} as Zipkin does (JSON or proto3 by content type, gzip or not), decodes
+ * each message with Zipkin's own decoder, and keeps what it received. It can be told to answer with
+ * an error status, and stopped. For fast, exact checks of the reporter; the real Zipkin server is
+ * in the end-to-end tests.
+ */
+final class HttpCollector implements AutoCloseable {
+  /** One message as received. */
+  static final class Message {
+    final String contentType;
+    final String contentEncoding;
+    final byte[] body; // uncompressed
+    final List<Span> spans;
+
+    Message(String contentType, String contentEncoding, byte[] body, List<Span> spans) {
+      this.contentType = contentType;
+      this.contentEncoding = contentEncoding;
+      this.body = body;
+      this.spans = spans;
+    }
+  }
+
+  private final HttpServer server;
+  final List<Message> messages = new CopyOnWriteArrayList<>();
+  final List<Span> spans = new CopyOnWriteArrayList<>();
+  /** Bodies that were empty, held no span, or did not decode: none should ever come. */
+  final List<byte[]> rejected = new CopyOnWriteArrayList<>();
+  private volatile int status = 202;
+
+  HttpCollector() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/api/v2/spans", this::handle);
+    server.start();
+  }
+
+  String spansUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v2/spans";
+  }
+
+  /** The status to answer from now on: 202 accepts, anything else refuses and keeps nothing. */
+  void answer(int status) {
+    this.status = status;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String type = exchange.getRequestHeaders().getFirst("Content-Type");
+      String encoding = exchange.getRequestHeaders().getFirst("Content-Encoding");
+      byte[] body;
+      try (InputStream in = "gzip".equals(encoding)
+          ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      int answer = status;
+      if (answer == 202) {
+        SpanBytesDecoder decoder = "application/x-protobuf".equals(type)
+            ? SpanBytesDecoder.PROTO3 : SpanBytesDecoder.JSON_V2;
+        List<Span> decoded;
+        try { // from a direct buffer: see SpanEncoderTest.zipkinsArrayJsonDecoderGarblesCharactersAcross8KiB
+          decoded = decoder.decodeList(ByteBuffer.allocateDirect(body.length).put(body).flip());
+        } catch (RuntimeException e) {
+          decoded = null;
+        }
+        if (decoded == null || decoded.isEmpty()) {
+          answer = 400; // as Zipkin answers an empty or undecodable message
+          rejected.add(body);
+        } else {
+          messages.add(new Message(type, encoding, body, decoded));
+          spans.addAll(decoded);
+        }
+      }
+      exchange.sendResponseHeaders(answer, -1);
+    }
+  }
+
+  @Override public void close() {
+    server.stop(0);
+  }
+}
