@@ -84,8 +84,11 @@ public final class SpanBuilder {
 
   /** Adds a baggage entry to the new span's context; children and propagation carry it. */
   public SpanBuilder baggage(String name, String value) {
-    Baggage base = baggage != null ? baggage : inheritedBaggage();
-    baggage = base.with(name, value);
+    if (baggage == null) {
+      TraceContext parent = parentContext(localParent());
+      baggage = parent == null ? Baggage.empty() : parent.baggage();
+    }
+    baggage = baggage.with(name, value);
     return this;
   }
 
@@ -95,48 +98,29 @@ public final class SpanBuilder {
     return this;
   }
 
-  private TraceContext resolveParentContext() {
-    if (!explicitParent) {
-      Span current = tracer.currentContext().span();
-      return current == null ? null : current.context();
-    }
-    return parentSpan != null ? parentSpan.context() : parentContext;
+  private Span localParent() {
+    return explicitParent ? parentSpan : tracer.currentContext().span();
   }
 
-  private Baggage inheritedBaggage() {
-    TraceContext parent = resolveParentContext();
-    return parent == null ? Baggage.empty() : parent.baggage();
+  private TraceContext parentContext(Span localParent) {
+    return localParent != null ? localParent.context() : explicitParent ? parentContext : null;
   }
 
   /** Starts the span: recording when its trace is sampled, a no-op carrying its context otherwise. */
   public Span start() {
-    Span localParent = explicitParent ? parentSpan : tracer.currentContext().span();
-    TraceContext parent = localParent != null ? localParent.context() : explicitParent ? parentContext : null;
-    if (baggage != null) {
-      parent = parent == null
-          ? TraceContext.newBuilder().baggage(baggage).build()
-          : parent.toBuilder().baggage(baggage).build();
-    }
-    return tracer.newSpan(this, parent, localParent);
-  }
-
-  String name() {
-    return name;
-  }
-
-  SpanKind kind() {
-    return kind;
-  }
-
-  Endpoint remoteEndpoint() {
-    return remoteEndpoint;
-  }
-
-  long startTimestamp() {
-    return startTimestamp;
-  }
-
-  void copyTagsTo(Span span) {
+    // The builder is passed to nothing that is not inlined, so escape analysis can remove it.
+    Span localParent = localParent();
+    TraceContext parent = parentContext(localParent);
+    if (baggage != null) parent = withBaggage(parent, baggage);
+    Span span = tracer.newSpan(name, kind, startTimestamp, parent, localParent);
+    if (remoteEndpoint != null) span.remoteEndpoint(remoteEndpoint);
     for (int i = 0; i < tagCount; i++) span.tag(tags[2 * i], tags[2 * i + 1]);
+    return span;
+  }
+
+  private static TraceContext withBaggage(TraceContext parent, Baggage baggage) {
+    return parent == null
+        ? TraceContext.newBuilder().baggage(baggage).build()
+        : parent.toBuilder().baggage(baggage).build();
   }
 }

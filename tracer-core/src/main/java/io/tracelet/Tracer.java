@@ -92,7 +92,7 @@ public final class Tracer {
     }
   }
 
-  Span newSpan(SpanBuilder builder, TraceContext parent, Span localParent) {
+  Span newSpan(String name, SpanKind kind, long startTimestamp, TraceContext parent, Span localParent) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     boolean join = parent != null && parent.hasIds();
     long traceIdHigh = join ? parent.traceIdHigh() : traceId128Bit ? nextId(random) : 0L;
@@ -100,12 +100,11 @@ public final class Tracer {
     long spanId = nextId(random);
     boolean debug = parent != null && parent.debug();
     Boolean decided = parent == null ? null : parent.sampled();
-    boolean sampled = debug || (decided != null ? decided : sample(traceId, builder));
+    boolean sampled = debug || (decided != null ? decided : sample(traceId, name, kind));
     if (!sampled) return new NoopSpan(this, parent, traceIdHigh, traceId, spanId);
 
     int flags = TraceContext.SAMPLED_SET | TraceContext.SAMPLED | (debug ? TraceContext.DEBUG : 0)
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
-    long startTimestamp = builder.startTimestamp();
     long startNanos;
     if (startTimestamp != 0L) {
       startNanos = RecordingSpan.NO_ANCHOR;
@@ -119,17 +118,13 @@ public final class Tracer {
       startTimestamp = clock.epochMicros();
       startNanos = clock.nanoTime();
     }
-    RecordingSpan span = new RecordingSpan(this, parent, traceIdHigh, traceId, spanId, flags,
-        builder.name(), builder.kind(), startTimestamp, startNanos);
-    Endpoint remote = builder.remoteEndpoint();
-    if (remote != null) span.remoteEndpoint(remote);
-    builder.copyTagsTo(span);
-    return span;
+    return new RecordingSpan(this, parent, traceIdHigh, traceId, spanId, flags, name, kind, startTimestamp,
+        startNanos);
   }
 
-  private boolean sample(long traceId, SpanBuilder builder) {
+  private boolean sample(long traceId, String name, SpanKind kind) {
     try {
-      return sampler.isSampled(traceId, builder.name(), builder.kind());
+      return sampler.isSampled(traceId, name, kind);
     } catch (RuntimeException e) { // a broken sampler must not break the request
       LOG.log(Level.WARNING, "sampler " + sampler + " failed; not sampling this trace", e);
       return false;

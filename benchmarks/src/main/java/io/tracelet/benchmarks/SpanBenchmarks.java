@@ -1,0 +1,132 @@
+package io.tracelet.benchmarks;
+
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.tracelet.Scope;
+import io.tracelet.Span;
+import io.tracelet.Tracing;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A span's life: start, two tags, finish, into each library's real pipeline ending in a no-op sink
+ * (Tracelet's recorder, Brave's handler chain, OpenTelemetry's BatchSpanProcessor); the same for an
+ * unsampled trace; and making a span current and back.
+ */
+@State(org.openjdk.jmh.annotations.Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class SpanBenchmarks {
+  Tracing tracelet;
+  Tracing traceletUnsampled;
+  brave.Tracing braveTracing;
+  brave.Tracing braveUnsampledTracing;
+  SdkTracerProvider otelProvider;
+  SdkTracerProvider otelUnsampledProvider;
+  Tracer otel;
+  Tracer otelUnsampled;
+  Span traceletSpan;
+  brave.Span braveSpan;
+  io.opentelemetry.api.trace.Span otelSpan;
+
+  @Setup public void setup() {
+    tracelet = Tracing.newBuilder().serviceName("bench").build();
+    traceletUnsampled = Tracing.newBuilder().serviceName("bench").sampler(io.tracelet.Sampler.never()).build();
+    braveTracing = brave.Tracing.newBuilder().localServiceName("bench").addSpanHandler(Peers.BRAVE_NOOP_HANDLER).build();
+    braveUnsampledTracing = brave.Tracing.newBuilder().localServiceName("bench")
+        .sampler(brave.sampler.Sampler.NEVER_SAMPLE).addSpanHandler(Peers.BRAVE_NOOP_HANDLER).build();
+    otelProvider = SdkTracerProvider.builder()
+        .addSpanProcessor(BatchSpanProcessor.builder(Peers.OTEL_NOOP_EXPORTER).build()).build();
+    otelUnsampledProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff())
+        .addSpanProcessor(BatchSpanProcessor.builder(Peers.OTEL_NOOP_EXPORTER).build()).build();
+    otel = otelProvider.get("bench");
+    otelUnsampled = otelUnsampledProvider.get("bench");
+    traceletSpan = tracelet.tracer().spanBuilder("scoped").start();
+    braveSpan = braveTracing.tracer().nextSpan().name("scoped").start();
+    otelSpan = otel.spanBuilder("scoped").startSpan();
+  }
+
+  @TearDown public void tearDown() {
+    System.out.println("\ntracelet sampled pipeline: " + tracelet.metrics());
+    tracelet.close();
+    traceletUnsampled.close();
+    braveTracing.close();
+    braveUnsampledTracing.close();
+    otelProvider.close();
+    otelUnsampledProvider.close();
+  }
+
+  @Benchmark public Object sampledSpan_tracelet() {
+    Span span = tracelet.tracer().spanBuilder("GET /cart").start();
+    span.tag("http.method", "GET");
+    span.tag("http.path", "/cart");
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object sampledSpan_brave() {
+    brave.Span span = braveTracing.tracer().nextSpan().name("GET /cart").start();
+    span.tag("http.method", "GET");
+    span.tag("http.path", "/cart");
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object sampledSpan_otel() {
+    io.opentelemetry.api.trace.Span span = otel.spanBuilder("GET /cart").startSpan();
+    span.setAttribute("http.method", "GET");
+    span.setAttribute("http.path", "/cart");
+    span.end();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpan_tracelet() {
+    Span span = traceletUnsampled.tracer().spanBuilder("GET /cart").start();
+    span.tag("http.method", "GET");
+    span.tag("http.path", "/cart");
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpan_brave() {
+    brave.Span span = braveUnsampledTracing.tracer().nextSpan().name("GET /cart").start();
+    span.tag("http.method", "GET");
+    span.tag("http.path", "/cart");
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpan_otel() {
+    io.opentelemetry.api.trace.Span span = otelUnsampled.spanBuilder("GET /cart").startSpan();
+    span.setAttribute("http.method", "GET");
+    span.setAttribute("http.path", "/cart");
+    span.end();
+    return span;
+  }
+
+  @Benchmark public Object scope_tracelet() {
+    try (Scope scope = traceletSpan.makeCurrent()) {
+      return tracelet.tracer().currentSpan();
+    }
+  }
+
+  @Benchmark public Object scope_brave() {
+    try (brave.Tracer.SpanInScope scope = braveTracing.tracer().withSpanInScope(braveSpan)) {
+      return braveTracing.tracer().currentSpan();
+    }
+  }
+
+  @Benchmark public Object scope_otel() {
+    try (io.opentelemetry.context.Scope scope = otelSpan.makeCurrent()) {
+      return io.opentelemetry.api.trace.Span.current();
+    }
+  }
+}
