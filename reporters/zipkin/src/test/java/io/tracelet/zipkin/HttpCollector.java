@@ -1,7 +1,10 @@
 package io.tracelet.zipkin;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -10,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
 import zipkin2.Span;
 import zipkin2.codec.SpanBytesDecoder;
 
@@ -23,14 +27,16 @@ import zipkin2.codec.SpanBytesDecoder;
 final class HttpCollector implements AutoCloseable {
   /** One message as received. */
   static final class Message {
+    final Headers headers;
     final String contentType;
     final String contentEncoding;
     final byte[] body; // uncompressed
     final List<Span> spans;
 
-    Message(String contentType, String contentEncoding, byte[] body, List<Span> spans) {
-      this.contentType = contentType;
-      this.contentEncoding = contentEncoding;
+    Message(Headers headers, byte[] body, List<Span> spans) {
+      this.headers = headers;
+      this.contentType = headers.getFirst("Content-Type");
+      this.contentEncoding = headers.getFirst("Content-Encoding");
       this.body = body;
       this.spans = spans;
     }
@@ -44,13 +50,26 @@ final class HttpCollector implements AutoCloseable {
   private volatile int status = 202;
 
   HttpCollector() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this(null);
+  }
+
+  /** Over HTTPS when {@code tls} is not null, with the key and certificate it holds. */
+  HttpCollector(SSLContext tls) throws IOException {
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(loopback, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
     server.createContext("/api/v2/spans", this::handle);
     server.start();
   }
 
   String spansUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v2/spans";
+    return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:"
+        + server.getAddress().getPort() + "/api/v2/spans";
   }
 
   /** The status to answer from now on: 202 accepts, anything else refuses and keeps nothing. */
@@ -81,7 +100,7 @@ final class HttpCollector implements AutoCloseable {
           answer = 400; // as Zipkin answers an empty or undecodable message
           rejected.add(body);
         } else {
-          messages.add(new Message(type, encoding, body, decoded));
+          messages.add(new Message(exchange.getRequestHeaders(), body, decoded));
           spans.addAll(decoded);
         }
       }
