@@ -113,11 +113,12 @@ class SpanRecorderTest {
       }
     };
     // A long delay: only close() can make the recorder deliver these.
-    Tracing tracing = Tracing.newBuilder().serviceName("closing").reporter(closing)
+    Tracing tracing = Tracing.newBuilder().serviceName("closing").reporter(closing).queueCapacity(16_384)
         .batching(1_000_000, Long.MAX_VALUE, Duration.ofHours(1)).build();
     for (int i = 1; i <= 10_000; i++) tracing.tracer().spanBuilder("s").startTimestamp(i).start().finish(i + 1);
 
     assertThat(tracing.close(Duration.ofSeconds(30))).isZero();
+    assertThat(tracing.metrics().spansDropped()).isZero();
     assertThat(reporter.received).isEqualTo(10_000);
     assertThat(closed[0]).isTrue();
     assertThat(recorderThreads("closing")).isEmpty();
