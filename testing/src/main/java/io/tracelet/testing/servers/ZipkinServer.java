@@ -1,0 +1,265 @@
+package io.tracelet.testing.servers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+
+/**
+ * A real Zipkin server (the {@code zipkin-server} executable jar, in-memory storage) running in its
+ * own JVM on 127.0.0.1, as {@link ZipkinServerExtension} hands it to tests. Spans go to
+ * {@link #spansEndpoint()} as with any Zipkin; when the server was started for a test that also
+ * uses {@link KafkaBrokerExtension}, it also collects the Kafka topic {@code zipkin} of that broker.
+ *
+ * <p>One server serves every test of the test JVM that asks for the same kind (with or without
+ * Kafka): tests read what they sent by trace ID, and counters as differences. {@link #stop()} and
+ * {@link #start()} simulate an outage of the backend and its return on the same port; the
+ * extension starts a stopped server again before handing it to the next test. Stopping it loses
+ * the spans it stored.
+ *
+ * <p>Thread-safe. Reading methods send one HTTP request each (5-second timeout); nothing returns
+ * null unless it says so.
+ */
+public final class ZipkinServer {
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration POLL_PAUSE = Duration.ofMillis(100);
+  // Small and quick to start: a test server holds little and lives minutes.
+  private static final List<String> JVM_OPTIONS =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  private final JavaProcess process;
+  private final String mainClass;
+  private final List<String> args;
+  private final int port;
+  private final String kafkaBootstrapServers;
+  private final HttpClient http;
+
+  private ZipkinServer(JavaProcess process, String mainClass, List<String> args, int port,
+      String kafkaBootstrapServers) {
+    this.process = process;
+    this.mainClass = mainClass;
+    this.args = args;
+    this.port = port;
+    this.kafkaBootstrapServers = kafkaBootstrapServers;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(REQUEST_TIMEOUT).build();
+  }
+
+  /**
+   * Starts a server on a free port and returns once it is healthy.
+   *
+   * @param kafkaBootstrapServers the broker whose topic {@code zipkin} it collects, or null for none
+   */
+  static ZipkinServer start(String kafkaBootstrapServers) {
+    List<Path> classpath = ServerArtifacts.zipkinServer();
+    int port = Loopback.freePorts(1)[0];
+    Map<String, String> environment = new HashMap<>();
+    environment.put("STORAGE_TYPE", "mem");
+    // Set even when empty, so that a variable of the test JVM's environment cannot leak in.
+    environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers == null ? "" : kafkaBootstrapServers);
+    List<String> args = new ArrayList<>(List.of(
+        // All three, or Armeria binds every interface (port alone) or a random port (ip alone).
+        "--armeria.ports[0].ip=" + Loopback.HOST,
+        "--armeria.ports[0].port=" + port,
+        "--armeria.ports[0].protocols[0]=http"));
+    if (kafkaBootstrapServers != null) {
+      // Messages sent before the collector joined its consumer group are collected too.
+      args.add("--zipkin.collector.kafka.overrides.auto.offset.reset=earliest");
+    }
+    JavaProcess process = new JavaProcess("Zipkin server on " + Loopback.HOST + ":" + port,
+        classpath, JVM_OPTIONS, environment);
+    ZipkinServer server = new ZipkinServer(process, mainClass(classpath.get(0)), List.copyOf(args),
+        port, kafkaBootstrapServers);
+    try {
+      server.start();
+    } catch (RuntimeException | Error e) {
+      process.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** For example {@code http://127.0.0.1:38411}, without a trailing slash. */
+  public String baseUrl() {
+    return "http://" + Loopback.HOST + ":" + port;
+  }
+
+  /** Where reporters POST spans: {@code baseUrl() + "/api/v2/spans"}. */
+  public String spansEndpoint() {
+    return baseUrl() + "/api/v2/spans";
+  }
+
+  /** The port on 127.0.0.1; the same across {@link #stop()} and {@link #start()}. */
+  public int port() {
+    return port;
+  }
+
+  /** The Kafka broker whose topic {@code zipkin} this server collects, or null when none. */
+  public String kafkaBootstrapServers() {
+    return kafkaBootstrapServers;
+  }
+
+  /** True between {@link #start()} and {@link #stop()}. */
+  public boolean isRunning() {
+    return process.isRunning();
+  }
+
+  /**
+   * Stops the server and returns once its JVM has exited, so the port refuses connections. Does
+   * nothing when it is stopped already. Every test of this JVM shares the server: restart it in
+   * the same test (the extension also does before the next test that asks for it).
+   */
+  public synchronized void stop() {
+    process.stop();
+  }
+
+  /**
+   * Starts the server again on the same port, with empty storage, and returns once it answers
+   * {@code /health} with 200 (its Kafka collector, if any, connected). Does nothing when it is
+   * running.
+   *
+   * @throws IllegalStateException when it fails to start within 2 minutes, or the port was taken
+   *     meanwhile; the message quotes the server's output
+   */
+  public synchronized void start() {
+    if (process.isRunning()) return;
+    process.start(mainClass, args, null, START_TIMEOUT);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    int status = 0;
+    while (System.nanoTime() - deadline < 0L) {
+      status = statusOf("/health");
+      if (status == 200) return;
+      if (process.exitsWithin(POLL_PAUSE)) throw process.failure("exited before it was healthy");
+    }
+    process.stop();
+    throw process.failure("was not healthy within " + START_TIMEOUT + " (last /health status " + status + ")");
+  }
+
+  /** How many spans the server has received, over all transports, since it last started. */
+  public long spansReceived() {
+    return metric(get("/prometheus").body(), "zipkin_collector_spans_total");
+  }
+
+  /**
+   * How many messages (POST bodies, Kafka records) the server has received but could not accept,
+   * over all transports, since it last started: malformed, or refused by storage. Zipkin 3.6 counts
+   * some malformed messages twice (a truncated JSON list, for one): compare with care.
+   */
+  public long messagesDropped() {
+    return metric(get("/prometheus").body(), "zipkin_collector_messages_dropped_total");
+  }
+
+  /**
+   * Waits until the trace {@code traceIdHex} has at least {@code minSpans} spans in storage, and
+   * returns it as Zipkin's v2 JSON (an array of spans). Polls {@code /api/v2/trace/{traceIdHex}}
+   * every 100 ms, since spans are stored asynchronously after they are collected.
+   *
+   * @throws AssertionError when {@code timeout} passes first; the message shows what was there
+   */
+  public String trace(String traceIdHex, int minSpans, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpResponse<String> last = null;
+    do {
+      try {
+        last = get("/api/v2/trace/" + traceIdHex);
+        if (last.statusCode() == 200 && countElements(last.body()) >= minSpans) return last.body();
+      } catch (UncheckedIOException e) {
+        // Not up (yet or again): keep trying until the deadline.
+      }
+      if (process.exitsWithin(POLL_PAUSE)) throw new AssertionError(process + " is not running");
+    } while (System.nanoTime() - deadline < 0L);
+    throw new AssertionError("Expected trace " + traceIdHex + " to have at least " + minSpans
+        + " spans in " + this + " within " + timeout + " but "
+        + (last == null ? "the server did not answer" : "it answered " + last.statusCode() + " " + last.body()));
+  }
+
+  @Override public String toString() {
+    return "ZipkinServer{" + baseUrl() + (kafkaBootstrapServers != null ? ", kafka " + kafkaBootstrapServers : "") + "}";
+  }
+
+  void close() {
+    process.close();
+  }
+
+  private HttpResponse<String> get(String path) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + baseUrl() + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during GET " + baseUrl() + path, e);
+    }
+  }
+
+  // The HTTP status of GET path, or 0 when the server does not answer.
+  private int statusOf(String path) {
+    try {
+      return get(path).statusCode();
+    } catch (UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** The sum of a metric's samples over all label sets, in Prometheus' text format. */
+  static long metric(String prometheusText, String name) {
+    double sum = 0;
+    for (String line : prometheusText.split("\n")) {
+      if (!line.startsWith(name)) continue;
+      int end = name.length();
+      if (line.length() == end || (line.charAt(end) != '{' && line.charAt(end) != ' ')) continue; // a longer name
+      sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+    return (long) sum;
+  }
+
+  /** How many elements the JSON array {@code json} has; 0 for an empty array. */
+  static int countElements(String json) {
+    int depth = 0;
+    int commas = 0;
+    boolean anyElement = false;
+    boolean inString = false;
+    boolean escaped = false;
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      if (c == '"') inString = true;
+      if (c == ']' || c == '}') depth--;
+      if (depth == 1 && c == ',') commas++;
+      if (depth == 1 && c != ',' && c != ']' && !Character.isWhitespace(c)) anyElement = true;
+      if (c == '[' || c == '{') depth++;
+    }
+    return anyElement ? commas + 1 : 0;
+  }
+
+  private static String mainClass(Path executableJar) {
+    try (JarFile jar = new JarFile(executableJar.toFile())) {
+      String main = jar.getManifest().getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+      if (main == null) throw new IllegalStateException(executableJar + " names no Main-Class: not Zipkin's exec jar");
+      return main;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the manifest of " + executableJar, e);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * JUnit extensions that run a real Zipkin server ({@link io.tracelet.testing.servers.ZipkinServerExtension})
+ * and a real Kafka broker ({@link io.tracelet.testing.servers.KafkaBrokerExtension}) in JVMs of
+ * their own on 127.0.0.1, once per test JVM, for tests of reporters and integrations.
+ */
+package io.tracelet.testing.servers;
