@@ -13,12 +13,23 @@ import java.util.Arrays;
 final class Buffer {
   private static final byte[] HEX = {
       '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+  // "00" to "ff" and "00" to "99", so that numbers are written two digits at a time.
+  private static final byte[] HEX_PAIRS = new byte[512];
+  private static final byte[] DECIMAL_PAIRS = new byte[200];
   // Strings are written in chunks so that the worst-case reservation stays small for huge strings.
   private static final int CHUNK = 4096;
   // JSON: per ASCII character, 0 = write as is, 'u' = \\u00XX, otherwise the letter after '\\'.
   private static final byte[] JSON_ESCAPE = new byte[128];
 
   static {
+    for (int i = 0; i < 256; i++) {
+      HEX_PAIRS[2 * i] = HEX[i >> 4];
+      HEX_PAIRS[2 * i + 1] = HEX[i & 0xf];
+    }
+    for (int i = 0; i < 100; i++) {
+      DECIMAL_PAIRS[2 * i] = (byte) ('0' + i / 10);
+      DECIMAL_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
     for (int c = 0; c < 0x20; c++) JSON_ESCAPE[c] = 'u';
     JSON_ESCAPE['"'] = '"';
     JSON_ESCAPE['\\'] = '\\';
@@ -63,28 +74,36 @@ final class Buffer {
     size += length;
   }
 
-  /** Writes 16 lowercase hex digits. */
+  /** Writes 16 lowercase hex digits, two per byte of {@code v}. */
   void writeHex(long v) {
     ensure(16);
     byte[] a = array;
-    int end = size + 16;
-    for (int i = end - 1; i >= size; i--) {
-      a[i] = HEX[(int) (v & 0xf)];
-      v >>>= 4;
+    for (int i = size + 14; i >= size; i -= 2) {
+      int b = (int) (v & 0xff) << 1;
+      a[i] = HEX_PAIRS[b];
+      a[i + 1] = HEX_PAIRS[b + 1];
+      v >>>= 8;
     }
-    size = end;
+    size += 16;
   }
 
-  /** Writes a non-negative number in decimal ASCII. */
+  /** Writes a non-negative number in decimal ASCII, two digits per division. */
   void writeDecimal(long v) {
     int digits = 1;
-    for (long rest = v / 10; rest != 0; rest /= 10) digits++;
+    for (long bound = 10; digits < 19 && v >= bound; bound *= 10) digits++;
     ensure(digits);
     byte[] a = array;
-    for (int i = size + digits - 1; i >= size; i--) {
-      a[i] = (byte) ('0' + v % 10);
-      v /= 10;
+    int i = size + digits;
+    while (v >= 100) {
+      long quotient = v / 100;
+      int pair = (int) (v - quotient * 100) << 1;
+      a[--i] = DECIMAL_PAIRS[pair + 1];
+      a[--i] = DECIMAL_PAIRS[pair];
+      v = quotient;
     }
+    int pair = (int) v << 1;
+    a[--i] = DECIMAL_PAIRS[pair + 1];
+    if (v >= 10) a[--i] = DECIMAL_PAIRS[pair];
     size += digits;
   }
 
