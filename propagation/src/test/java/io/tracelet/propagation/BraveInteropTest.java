@@ -7,6 +7,7 @@ import brave.propagation.Propagation;
 import brave.propagation.TraceContextOrSamplingFlags;
 import io.tracelet.Propagator;
 import io.tracelet.TraceContext;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tracelet's B3 against Brave's own {@code B3Propagation}, in both directions. */
@@ -56,7 +57,7 @@ class BraveInteropTest {
   }
 
   @Test void traceletExtractsWhatBraveInjects() {
-    for (Propagation<String> brave : new Propagation[] {BRAVE_MULTI, BRAVE_SINGLE, BRAVE_SINGLE_NO_PARENT}) {
+    for (Propagation<String> brave : List.of(BRAVE_MULTI, BRAVE_SINGLE, BRAVE_SINGLE_NO_PARENT)) {
       for (int i = 0; i < CONTEXTS; i++) {
         TraceContext original = random.next();
         brave.propagation.TraceContext sent = toBrave(original);
