@@ -1,0 +1,103 @@
+package io.tracelet.grpc;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.tracelet.CurrentContext;
+import io.tracelet.Endpoint;
+import io.tracelet.Propagator;
+import io.tracelet.Scope;
+import io.tracelet.Span;
+import io.tracelet.TraceContext;
+import io.tracelet.Tracer;
+import io.tracelet.Tracing;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/** What the client and server interceptors share: propagation through Metadata, and how a span ends. */
+final class GrpcSpans {
+  final Tracer tracer;
+  final CurrentContext currentContext;
+  private final Propagator propagator;
+  private final Map<String, Metadata.Key<String>> keys; // the propagator's keys, made once
+  private final Propagator.Getter<Metadata> getter = this::get;
+  private final Propagator.Setter<Metadata> setter = this::set;
+
+  GrpcSpans(Tracing tracing) {
+    this.tracer = tracing.tracer();
+    this.currentContext = tracing.currentContext();
+    this.propagator = tracing.propagator();
+    Map<String, Metadata.Key<String>> keys = new HashMap<>();
+    for (String name : propagator.keys()) {
+      Metadata.Key<String> key = key(name);
+      if (key != null) keys.put(name, key);
+    }
+    this.keys = Map.copyOf(keys);
+  }
+
+  /** The context {@code headers} carry, or null (also for malformed ones). */
+  TraceContext extract(Metadata headers) {
+    return propagator.extract(headers, getter);
+  }
+
+  /** Writes {@code context} into {@code headers}, first removing any trace headers they had. */
+  void inject(TraceContext context, Metadata headers) {
+    for (Metadata.Key<String> key : keys.values()) headers.discardAll(key);
+    propagator.inject(context, headers, setter);
+  }
+
+  /** Makes {@code span} current, or clears the current span when it is null. */
+  Scope makeCurrent(Span span) {
+    return span != null ? span.makeCurrent() : currentContext.clear();
+  }
+
+  private String get(Metadata headers, String name) {
+    Metadata.Key<String> key = keys.get(name);
+    Iterable<String> values = headers.getAll(key != null ? key : key(name));
+    if (values == null) return null;
+    String joined = null; // a repeated key is joined with commas, as HTTP/2 headers are
+    for (String value : values) joined = joined == null ? value : joined + "," + value;
+    return joined;
+  }
+
+  private void set(Metadata headers, String name, String value) {
+    Metadata.Key<String> key = keys.get(name);
+    if (key == null) key = key(name);
+    if (key == null) return;
+    headers.discardAll(key);
+    headers.put(key, value);
+  }
+
+  // Null for a name gRPC refuses (such as one ending in "-bin"): that field is neither read nor written.
+  private static Metadata.Key<String> key(String name) {
+    try {
+      return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Tags {@code status} and finishes {@code span}: {@code grpc.status_code} always; when it is not
+   * OK, the status's cause as the span's error, or else {@code error} with the code's name.
+   */
+  static void finish(Span span, Status status) {
+    if (span.isRecording()) {
+      span.tag("grpc.status_code", status.getCode().name());
+      if (status.getCause() != null) {
+        span.error(status.getCause());
+      } else if (!status.isOk()) {
+        span.tag("error", status.getCode().name());
+      }
+    }
+    span.finish();
+  }
+
+  /** The peer's IP and port; null for a transport without them, such as in-process. */
+  static Endpoint endpoint(SocketAddress address) {
+    if (!(address instanceof InetSocketAddress)) return null;
+    InetSocketAddress inet = (InetSocketAddress) address;
+    return Endpoint.of(null, inet.getAddress(), inet.getPort()); // already resolved: no DNS
+  }
+}
