@@ -201,13 +201,15 @@ final class Buffer {
   /**
    * Writes {@code s} as the inside of a JSON string: UTF-8, with quote, backslash and control
    * characters escaped, U+2028 and U+2029 escaped (JavaScript reads them as line ends), and a lone
-   * surrogate replaced by U+FFFD.
+   * surrogate replaced by U+FFFD. With {@code escapeNonAscii}, every char from U+0080 is a
+   * {@code \\uXXXX} escape, so the output is 7-bit ASCII.
    */
-  void writeJsonString(String s) {
+  void writeJsonString(String s, boolean escapeNonAscii) {
     int length = s.length();
     for (int i = 0; i < length; ) {
       int end = Math.min(length, i + CHUNK);
-      ensure((end - i) * 6); // the most one char takes: \\u00XX
+      // 6 bytes a char at most (\\uXXXX), plus 6 when an escaped pair straddles the chunk's end
+      ensure((end - i) * 6 + 6);
       byte[] a = array;
       int p = size;
       while (i < end) {
@@ -222,8 +224,15 @@ final class Buffer {
             a[p++] = '\\';
             a[p++] = escape;
           }
-        } else if (c == '\u2028' || c == '\u2029') {
-          p = writeUnicodeEscape(a, p, c);
+        } else if (escapeNonAscii || c == '\u2028' || c == '\u2029') {
+          if (!Character.isSurrogate(c)) {
+            p = writeUnicodeEscape(a, p, c);
+          } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(s.charAt(i))) {
+            p = writeUnicodeEscape(a, p, c);
+            p = writeUnicodeEscape(a, p, s.charAt(i++));
+          } else {
+            p = writeUnicodeEscape(a, p, '\ufffd');
+          }
         } else {
           char next = i < length ? s.charAt(i) : 0;
           p = writeNonAscii(a, p, c, next);

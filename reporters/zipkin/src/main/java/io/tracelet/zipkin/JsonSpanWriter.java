@@ -41,6 +41,17 @@ final class JsonSpanWriter extends SpanWriter {
     KIND[SpanKind.CONSUMER.ordinal()] = ascii(",\"kind\":\"CONSUMER\"");
   }
 
+  private final boolean escapeNonAscii;
+
+  /**
+   * With {@code escapeNonAscii}, strings are 7-bit ASCII with {@code \\uXXXX} escapes rather than
+   * raw UTF-8: Zipkin 3.6's JSON decoder garbles a multi-byte character that straddles an 8 KiB
+   * boundary of a message, and an ASCII message has none.
+   */
+  JsonSpanWriter(boolean escapeNonAscii) {
+    this.escapeNonAscii = escapeNonAscii;
+  }
+
   @Override void writeListStart(Buffer out) {
     out.writeByte('[');
   }
@@ -70,7 +81,7 @@ final class JsonSpanWriter extends SpanWriter {
     String name = span.name();
     if (!name.isEmpty()) {
       out.writeBytes(NAME);
-      out.writeJsonString(name);
+      out.writeJsonString(name, escapeNonAscii);
       out.writeByte('"');
     }
     long timestamp = span.startTimestamp();
@@ -93,7 +104,7 @@ final class JsonSpanWriter extends SpanWriter {
         out.writeBytes(ANNOTATION_TIMESTAMP);
         out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
         out.writeBytes(ANNOTATION_VALUE);
-        out.writeJsonString(span.eventName(i));
+        out.writeJsonString(span.eventName(i), escapeNonAscii);
         out.writeByte('"');
         out.writeByte('}');
       }
@@ -105,11 +116,11 @@ final class JsonSpanWriter extends SpanWriter {
       for (int i = 0; i < tagCount; i++) {
         if (i > 0) out.writeByte(',');
         out.writeByte('"');
-        out.writeJsonString(span.tagKey(i));
+        out.writeJsonString(span.tagKey(i), escapeNonAscii);
         out.writeByte('"');
         out.writeByte(':');
         out.writeByte('"');
-        out.writeJsonString(span.tagValue(i));
+        out.writeJsonString(span.tagValue(i), escapeNonAscii);
         out.writeByte('"');
       }
       out.writeByte('}');
@@ -135,11 +146,11 @@ final class JsonSpanWriter extends SpanWriter {
   }
 
   /** Writes {@code "key":"value"} after a comma unless the object is still empty; nothing for null. */
-  private static boolean writeStringField(byte[] key, String value, boolean empty, Buffer out) {
+  private boolean writeStringField(byte[] key, String value, boolean empty, Buffer out) {
     if (value == null) return empty;
     if (!empty) out.writeByte(',');
     out.writeBytes(key);
-    out.writeJsonString(value);
+    out.writeJsonString(value, escapeNonAscii);
     out.writeByte('"');
     return false;
   }

@@ -21,13 +21,13 @@ public final class SpanEncoder {
   private final SpanWriter writer;
   private final Buffer buffer = new Buffer(1024);
 
-  private SpanEncoder(SpanWriter writer) {
+  SpanEncoder(SpanWriter writer) {
     this.writer = writer;
   }
 
   /** A new encoder of Zipkin v2 JSON: one span is a JSON object, a list a JSON array. */
   public static SpanEncoder json() {
-    return new SpanEncoder(new JsonSpanWriter());
+    return new SpanEncoder(new JsonSpanWriter(false));
   }
 
   /**

@@ -50,7 +50,8 @@ public final class ZipkinReporter implements SpanReporter {
 
   ZipkinReporter(Builder builder) {
     this.sender = builder.sender;
-    this.writer = builder.sender.encoding() == Encoding.JSON ? new JsonSpanWriter() : new Proto3SpanWriter();
+    // JSON in ASCII: the Zipkin server's decoder garbles raw UTF-8 across 8 KiB boundaries
+    this.writer = builder.sender.encoding() == Encoding.JSON ? new JsonSpanWriter(true) : new Proto3SpanWriter();
     this.messageMaxBytes = builder.messageMaxBytes;
   }
 

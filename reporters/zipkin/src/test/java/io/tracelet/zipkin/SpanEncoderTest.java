@@ -57,6 +57,18 @@ class SpanEncoderTest {
     }
   }
 
+  @Test void asciiJsonIsSevenBitAndDecodesToExactlyTheExpectedSpan() {
+    RandomSpans random = new RandomSpans(99);
+    SpanEncoder ascii = new SpanEncoder(new JsonSpanWriter(true));
+    for (int i = 0; i < 1000; i++) {
+      TestSpan span = random.next();
+      byte[] bytes = ascii.encode(span);
+      for (byte b : bytes) assertThat(b).as("span %s", i).isNotNegative();
+      // from a byte[], as the Zipkin server decodes: ASCII has nothing to garble
+      SpanDiff.assertSame(SpanBytesDecoder.JSON_V2.decodeOne(bytes), expected(span, JSON), "span " + i);
+    }
+  }
+
   @ParameterizedTest @EnumSource(ZipkinModel.Format.class)
   void randomListsDecodeToExactlyTheExpectedSpans(ZipkinModel.Format format) {
     RandomSpans random = new RandomSpans(format.ordinal() * 104729L + 3);
@@ -110,6 +122,14 @@ class SpanEncoderTest {
 
     assertThat(decodeOne(format, bytes).tags())
         .containsEntry("k", "a\ufffdb\ufffdc\ud83d\ude00d\ufffd");
+  }
+
+  @Test void asciiJsonEscapesEveryNonAsciiCharPairsAsPairs() {
+    TestSpan span = new TestSpan().tag("k", "é\u20ac\ud83d\ude00\ud800\u2028\"");
+
+    String json = new String(new SpanEncoder(new JsonSpanWriter(true)).encode(span), UTF_8);
+
+    assertThat(json).contains("\"k\":\"\\u00e9\\u20ac\\ud83d\\ude00\\ufffd\\u2028\\\"\"");
   }
 
   @Test void jsonEscapesQuotesBackslashesControlCharactersAndLineSeparators() {
