@@ -30,7 +30,7 @@ final class GrpcSpans {
     this.propagator = tracing.propagator();
     Map<String, Metadata.Key<String>> keys = new HashMap<>();
     for (String name : propagator.keys()) {
-      Metadata.Key<String> key = key(name);
+      Metadata.Key<String> key = newKey(name);
       if (key != null) keys.put(name, key);
     }
     this.keys = Map.copyOf(keys);
@@ -53,8 +53,8 @@ final class GrpcSpans {
   }
 
   private String get(Metadata headers, String name) {
-    Metadata.Key<String> key = keys.get(name);
-    Iterable<String> values = headers.getAll(key != null ? key : key(name));
+    Metadata.Key<String> key = keyFor(name);
+    Iterable<String> values = key == null ? null : headers.getAll(key);
     if (values == null) return null;
     String joined = null; // a repeated key is joined with commas, as HTTP/2 headers are
     for (String value : values) joined = joined == null ? value : joined + "," + value;
@@ -62,15 +62,19 @@ final class GrpcSpans {
   }
 
   private void set(Metadata headers, String name, String value) {
-    Metadata.Key<String> key = keys.get(name);
-    if (key == null) key = key(name);
+    Metadata.Key<String> key = keyFor(name);
     if (key == null) return;
     headers.discardAll(key);
     headers.put(key, value);
   }
 
+  private Metadata.Key<String> keyFor(String name) {
+    Metadata.Key<String> key = keys.get(name);
+    return key != null ? key : newKey(name);
+  }
+
   // Null for a name gRPC refuses (such as one ending in "-bin"): that field is neither read nor written.
-  private static Metadata.Key<String> key(String name) {
+  private static Metadata.Key<String> newKey(String name) {
     try {
       return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
     } catch (IllegalArgumentException e) {

@@ -23,9 +23,11 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.tracelet.FinishedSpan;
+import io.tracelet.Propagator;
 import io.tracelet.Scope;
 import io.tracelet.Span;
 import io.tracelet.SpanKind;
+import io.tracelet.TraceContext;
 import io.tracelet.Tracing;
 import io.tracelet.propagation.Propagators;
 import io.tracelet.testing.InMemoryReporter;
@@ -289,6 +291,44 @@ class GrpcTracingTest {
 
     assertThat(reply).isEqualTo("hello ada");
     assertThat(awaitSpans(1)).singleElement().isRoot().hasKind(SpanKind.SERVER).hasTag("grpc.status_code", "OK");
+  }
+
+  @Test void aPropagatorWhoseKeysGrpcRefusesNeverFailsTheCall() throws Exception {
+    Propagator hostile = new Propagator() { // "-bin" keys need a binary marshaller; spaces are not allowed
+      @Override public List<String> keys() {
+        return List.of("traceparent", "trace-bin", "bad key");
+      }
+
+      @Override public <C> void inject(TraceContext context, C carrier, Setter<C> setter) {
+        Propagators.w3c().inject(context, carrier, setter);
+        setter.set(carrier, "trace-bin", "x");
+        setter.set(carrier, "bad key", "x");
+      }
+
+      @Override public <C> TraceContext extract(C carrier, Getter<C> getter) {
+        assertThat(getter.get(carrier, "trace-bin")).isNull();
+        assertThat(getter.get(carrier, "bad key")).isNull();
+        return Propagators.w3c().extract(carrier, getter);
+      }
+    };
+    try (Tracing client = Tracing.newBuilder().propagator(hostile).reporter(reporter).build();
+        Tracing server = Tracing.newBuilder().propagator(hostile).reporter(reporter).build()) {
+      String name = InProcessServerBuilder.generateName();
+      Server hostileServer = InProcessServerBuilder.forName(name)
+          .addService(ServerInterceptors.intercept(service.definition(), TracingServerInterceptor.create(server)))
+          .build().start();
+      ManagedChannel hostileChannel = InProcessChannelBuilder.forName(name)
+          .intercept(TracingClientInterceptor.create(client)).build();
+      try {
+        assertThat(ClientCalls.blockingUnaryCall(hostileChannel, EchoService.SAY, CallOptions.DEFAULT, "ada"))
+            .isEqualTo("hello ada");
+      } finally {
+        hostileChannel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        hostileServer.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+      }
+    }
+    List<FinishedSpan> spans = reporter.spans();
+    assertThat(ofKind(spans, SpanKind.SERVER)).hasParent(ofKind(spans, SpanKind.CLIENT)).hasNoError();
   }
 
   static Metadata.Key<String> key(String name) {
