@@ -227,6 +227,24 @@ class TracingCallFactoryTest {
     assertReceivedContextOf(redirected, client);
   }
 
+  @Test void aRedirectToAnotherServerEndsWithThatServerAsTheRemoteEndpoint() throws Exception {
+    try (MockWebServer other = new MockWebServer()) {
+      other.start(InetAddress.getByName("127.0.0.1"), 0);
+      other.enqueue(new MockResponse.Builder().body("there").build());
+      server.enqueue(new MockResponse.Builder().code(307)
+          .setHeader("Location", "http://127.0.0.1:" + other.getPort() + "/new").build());
+
+      try (Response response = http.newCall(get("/old")).execute()) {
+        assertThat(response.body().string()).isEqualTo("there");
+      }
+
+      FinishedSpan client = onlyClientSpan();
+      assertThat(client.remoteEndpoint().port()).isEqualTo(other.getPort());
+      assertReceivedContextOf(server.takeRequest(), client);
+      assertReceivedContextOf(other.takeRequest(), client);
+    }
+  }
+
   @Test void retriesBelongToTheCallsOneSpanAndEveryAttemptCarriesItsContext() throws Exception {
     // OkHttp retries by itself once after a 408, and after a 503 asking to retry at once.
     server.enqueue(new MockResponse.Builder().code(408).build());
