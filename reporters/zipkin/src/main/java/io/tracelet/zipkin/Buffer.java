@@ -1,5 +1,8 @@
 package io.tracelet.zipkin;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -13,23 +16,17 @@ import java.util.Arrays;
 final class Buffer {
   private static final byte[] HEX = {
       '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-  // "00" to "ff" and "00" to "99", so that numbers are written two digits at a time.
-  private static final byte[] HEX_PAIRS = new byte[512];
-  private static final byte[] DECIMAL_PAIRS = new byte[200];
+  // Eight bytes at a time, in one store.
+  private static final VarHandle LONG_BIG_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_LITTLE_ENDIAN =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // Strings are written in chunks so that the worst-case reservation stays small for huge strings.
   private static final int CHUNK = 4096;
   // JSON: per ASCII character, 0 = write as is, 'u' = \\u00XX, otherwise the letter after '\\'.
   private static final byte[] JSON_ESCAPE = new byte[128];
 
   static {
-    for (int i = 0; i < 256; i++) {
-      HEX_PAIRS[2 * i] = HEX[i >> 4];
-      HEX_PAIRS[2 * i + 1] = HEX[i & 0xf];
-    }
-    for (int i = 0; i < 100; i++) {
-      DECIMAL_PAIRS[2 * i] = (byte) ('0' + i / 10);
-      DECIMAL_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-    }
     for (int c = 0; c < 0x20; c++) JSON_ESCAPE[c] = 'u';
     JSON_ESCAPE['"'] = '"';
     JSON_ESCAPE['\\'] = '\\';
@@ -74,52 +71,75 @@ final class Buffer {
     size += length;
   }
 
-  /** Writes 16 lowercase hex digits, two per byte of {@code v}. */
+  /** Writes 16 lowercase hex digits. */
   void writeHex(long v) {
     ensure(16);
-    byte[] a = array;
-    for (int i = size + 14; i >= size; i -= 2) {
-      int b = (int) (v & 0xff) << 1;
-      a[i] = HEX_PAIRS[b];
-      a[i + 1] = HEX_PAIRS[b + 1];
-      v >>>= 8;
-    }
+    LONG_BIG_ENDIAN.set(array, size, hex8((int) (v >>> 32)));
+    LONG_BIG_ENDIAN.set(array, size + 8, hex8((int) v));
     size += 16;
   }
 
-  /** Writes a non-negative number in decimal ASCII, two digits per division. */
+  /**
+   * The 8 lowercase hex digits of {@code i} as ASCII bytes, the first digit in the most
+   * significant byte: each nibble spread to a byte, then turned into its digit in all bytes at once.
+   */
+  static long hex8(int i) {
+    long x = i & 0xffffffffL;
+    x = (x | x << 16) & 0x0000ffff0000ffffL;
+    x = (x | x << 8) & 0x00ff00ff00ff00ffL;
+    x = (x | x << 4) & 0x0f0f0f0f0f0f0f0fL; // byte k holds nibble k
+    long aboveNine = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
+    return x + 0x3030303030303030L + aboveNine * ('a' - '9' - 1);
+  }
+
+  /** Writes a non-negative number in decimal ASCII, eight digits at a time. */
   void writeDecimal(long v) {
-    int digits = 1;
-    for (long bound = 10; digits < 19 && v >= bound; bound *= 10) digits++;
-    ensure(digits);
-    byte[] a = array;
-    int i = size + digits;
-    while (v >= 100) {
-      long quotient = v / 100;
-      int pair = (int) (v - quotient * 100) << 1;
-      a[--i] = DECIMAL_PAIRS[pair + 1];
-      a[--i] = DECIMAL_PAIRS[pair];
-      v = quotient;
+    if (v < 100_000_000L) {
+      writeUpTo8Digits((int) v);
+      return;
     }
-    int pair = (int) v << 1;
-    a[--i] = DECIMAL_PAIRS[pair + 1];
-    if (v >= 10) a[--i] = DECIMAL_PAIRS[pair];
+    long high = v / 100_000_000L;
+    writeDecimal(high);
+    ensure(8);
+    LONG_LITTLE_ENDIAN.set(array, size, digits8((int) (v - high * 100_000_000L)));
+    size += 8;
+  }
+
+  private void writeUpTo8Digits(int v) {
+    int digits = v < 10_000
+        ? v < 100 ? (v < 10 ? 1 : 2) : (v < 1000 ? 3 : 4)
+        : v < 1_000_000 ? (v < 100_000 ? 5 : 6) : (v < 10_000_000 ? 7 : 8);
+    ensure(8); // all 8 bytes are stored; only the digits count
+    LONG_LITTLE_ENDIAN.set(array, size, digits8(v) >>> ((8 - digits) << 3));
     size += digits;
+  }
+
+  /**
+   * The 8 decimal digits of {@code v < 10^8}, leading zeros included, as ASCII bytes with the first
+   * digit in the least significant byte. Divides all lanes of a long at once, by multiplying with
+   * reciprocals that are exact in these ranges: 4-digit halves, then 2-digit pairs, then digits.
+   */
+  static long digits8(int v) {
+    long high4 = v / 10_000;
+    long halves = high4 | (v - high4 * 10_000) << 32;
+    long hundreds = ((halves * 5243) >>> 19) & 0x0000007f0000007fL; // lane / 100, lane < 10^4
+    long pairs = hundreds | (halves - hundreds * 100) << 16;
+    long tens = ((pairs * 103) >>> 10) & 0x000f000f000f000fL; // lane / 10, lane < 100
+    long digits = tens | (pairs - tens * 10) << 8;
+    return digits + 0x3030303030303030L;
   }
 
   /** Writes 8 bytes, big-endian (network order, as IDs travel). */
   void writeLongBigEndian(long v) {
-    writeLongLittleEndian(Long.reverseBytes(v));
+    ensure(8);
+    LONG_BIG_ENDIAN.set(array, size, v);
+    size += 8;
   }
 
   /** Writes 8 bytes, little-endian (protobuf's fixed64). */
   void writeLongLittleEndian(long v) {
     ensure(8);
-    byte[] a = array;
-    for (int i = size, end = size + 8; i < end; i++) {
-      a[i] = (byte) v;
-      v >>>= 8;
-    }
+    LONG_LITTLE_ENDIAN.set(array, size, v);
     size += 8;
   }
 
@@ -177,70 +197,124 @@ final class Buffer {
    * replacement character.
    */
   void writeUtf8(String s) {
-    int length = s.length();
-    for (int i = 0; i < length; ) {
+    for (int i = 0, length = s.length(); i < length; ) {
       int end = Math.min(length, i + CHUNK);
       // 3 bytes a char at most; a pair is 4 for 2 chars, plus 1 when it straddles the chunk's end
       ensure((end - i) * 3 + 1);
-      byte[] a = array;
-      int p = size;
-      while (i < end) {
-        char c = s.charAt(i++);
-        if (c < 0x80) {
-          a[p++] = (byte) c;
-        } else {
-          char next = i < length ? s.charAt(i) : 0;
-          p = writeNonAscii(a, p, c, next);
-          if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) i++;
-        }
-      }
-      size = p;
+      i = writeUtf8Chars(s, i, end);
     }
+  }
+
+  /**
+   * Writes a protobuf length-delimited field holding {@code s} in UTF-8: the key, the length,
+   * the bytes. Short strings (most) take one capacity check and no second pass.
+   */
+  void writeUtf8Field(int key, String s) {
+    int length = s.length();
+    if (length > CHUNK) {
+      writeByte(key);
+      int at = beginLengthPrefix();
+      writeUtf8(s);
+      endLengthPrefix(at);
+      return;
+    }
+    ensure(2 + length * 3); // the key, one length byte (widened later if need be), the chars
+    array[size++] = (byte) key;
+    int at = size++;
+    writeUtf8Chars(s, 0, length);
+    endLengthPrefix(at);
+  }
+
+  // The caller has ensured room: chars [i, end) (and a pair's low half after end) as UTF-8.
+  private int writeUtf8Chars(String s, int i, int end) {
+    byte[] a = array;
+    int p = size;
+    for (; i < end; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        a[p++] = (byte) c;
+      } else {
+        char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
+        p = writeNonAscii(a, p, c, next);
+        if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) i++;
+      }
+    }
+    size = p;
+    return i;
   }
 
   /**
    * Writes {@code s} as the inside of a JSON string: UTF-8, with quote, backslash and control
    * characters escaped, U+2028 and U+2029 escaped (JavaScript reads them as line ends), and a lone
    * surrogate replaced by U+FFFD. With {@code escapeNonAscii}, every char from U+0080 is a
-   * {@code \\uXXXX} escape, so the output is 7-bit ASCII.
+   * backslash-u escape, so the output is 7-bit ASCII.
    */
   void writeJsonString(String s, boolean escapeNonAscii) {
-    int length = s.length();
-    for (int i = 0; i < length; ) {
+    for (int i = 0, length = s.length(); i < length; ) {
       int end = Math.min(length, i + CHUNK);
-      // 6 bytes a char at most (\\uXXXX), plus 6 when an escaped pair straddles the chunk's end
+      // 6 bytes a char at most (an escape), plus 6 when an escaped pair straddles the chunk's end
       ensure((end - i) * 6 + 6);
-      byte[] a = array;
-      int p = size;
-      while (i < end) {
-        char c = s.charAt(i++);
-        if (c < 0x80) {
-          byte escape = JSON_ESCAPE[c];
-          if (escape == 0) {
-            a[p++] = (byte) c;
-          } else if (escape == 'u') {
-            p = writeUnicodeEscape(a, p, c);
-          } else {
-            a[p++] = '\\';
-            a[p++] = escape;
-          }
-        } else if (escapeNonAscii || c == '\u2028' || c == '\u2029') {
-          if (!Character.isSurrogate(c)) {
-            p = writeUnicodeEscape(a, p, c);
-          } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(s.charAt(i))) {
-            p = writeUnicodeEscape(a, p, c);
-            p = writeUnicodeEscape(a, p, s.charAt(i++));
-          } else {
-            p = writeUnicodeEscape(a, p, '\ufffd');
-          }
-        } else {
-          char next = i < length ? s.charAt(i) : 0;
-          p = writeNonAscii(a, p, c, next);
-          if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) i++;
-        }
-      }
-      size = p;
+      i = writeJsonChars(s, i, end, escapeNonAscii);
     }
+  }
+
+  /**
+   * Writes {@code prefix} from {@code offset} (such as {@code ,"name":"}, or from 1 to leave out
+   * the comma), then {@code s} as in {@link #writeJsonString}, then the closing quote. Short
+   * strings (most) take one capacity check.
+   */
+  void writeJsonField(byte[] prefix, int offset, String s, boolean escapeNonAscii) {
+    int length = s.length();
+    int prefixLength = prefix.length - offset;
+    if (length > CHUNK) {
+      writeBytes(prefix, offset, prefixLength);
+      writeJsonString(s, escapeNonAscii);
+      writeByte('"');
+      return;
+    }
+    ensure(prefixLength + length * 6 + 1);
+    System.arraycopy(prefix, offset, array, size, prefixLength);
+    size += prefixLength;
+    writeJsonChars(s, 0, length, escapeNonAscii);
+    array[size++] = '"';
+  }
+
+  // The caller has ensured room: chars [i, end) (and a pair's low half after end) as JSON.
+  private int writeJsonChars(String s, int i, int end, boolean escapeNonAscii) {
+    byte[] a = array;
+    int p = size;
+    for (; i < end; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80 && JSON_ESCAPE[c] == 0) {
+        a[p++] = (byte) c;
+      } else {
+        char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
+        p = writeJsonSpecial(a, p, c, next, escapeNonAscii);
+        if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) i++;
+      }
+    }
+    size = p;
+    return i;
+  }
+
+  /**
+   * Writes a char that is not plain ASCII in JSON, taking {@code next} with it when the two are a
+   * surrogate pair. Kept out of the loop above so that the common case stays small.
+   */
+  private static int writeJsonSpecial(byte[] a, int p, char c, char next, boolean escapeNonAscii) {
+    if (c < 0x80) {
+      byte escape = JSON_ESCAPE[c];
+      if (escape == 'u') return writeUnicodeEscape(a, p, c);
+      a[p++] = '\\';
+      a[p++] = escape;
+      return p;
+    }
+    if (!escapeNonAscii && c != '\u2028' && c != '\u2029') return writeNonAscii(a, p, c, next);
+    if (!Character.isSurrogate(c)) return writeUnicodeEscape(a, p, c);
+    if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) {
+      return writeUnicodeEscape(a, writeUnicodeEscape(a, p, c), next);
+    }
+    return writeUnicodeEscape(a, p, '\ufffd');
   }
 
   private static int writeUnicodeEscape(byte[] a, int p, char c) {

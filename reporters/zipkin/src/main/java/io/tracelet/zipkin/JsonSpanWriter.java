@@ -23,14 +23,17 @@ final class JsonSpanWriter extends SpanWriter {
   private static final byte[] DURATION = ascii(",\"duration\":");
   private static final byte[] LOCAL_ENDPOINT = ascii(",\"localEndpoint\":{");
   private static final byte[] REMOTE_ENDPOINT = ascii(",\"remoteEndpoint\":{");
-  private static final byte[] SERVICE_NAME = ascii("\"serviceName\":\"");
-  private static final byte[] IPV4 = ascii("\"ipv4\":\"");
-  private static final byte[] IPV6 = ascii("\"ipv6\":\"");
-  private static final byte[] PORT = ascii("\"port\":");
+  // Endpoint fields start with a comma, left out (offset 1) for the first field written.
+  private static final byte[] SERVICE_NAME = ascii(",\"serviceName\":\"");
+  private static final byte[] IPV4 = ascii(",\"ipv4\":\"");
+  private static final byte[] IPV6 = ascii(",\"ipv6\":\"");
+  private static final byte[] PORT = ascii(",\"port\":");
   private static final byte[] ANNOTATIONS = ascii(",\"annotations\":[");
   private static final byte[] ANNOTATION_TIMESTAMP = ascii("{\"timestamp\":");
   private static final byte[] ANNOTATION_VALUE = ascii(",\"value\":\"");
   private static final byte[] TAGS = ascii(",\"tags\":{");
+  private static final byte[] TAG_KEY = ascii(",\""); // from offset 1 for the first tag
+  private static final byte[] TAG_VALUE = ascii(":\""); // after the key's closing quote
   private static final byte[] DEBUG = ascii(",\"debug\":true");
   private static final byte[] SHARED = ascii(",\"shared\":true");
 
@@ -79,11 +82,7 @@ final class JsonSpanWriter extends SpanWriter {
     byte[] kind = KIND[span.kind().ordinal()];
     if (kind != null) out.writeBytes(kind);
     String name = span.name();
-    if (!name.isEmpty()) {
-      out.writeBytes(NAME);
-      out.writeJsonString(name, escapeNonAscii);
-      out.writeByte('"');
-    }
+    if (!name.isEmpty()) out.writeJsonField(NAME, 0, name, escapeNonAscii);
     long timestamp = span.startTimestamp();
     if (timestamp > 0L) {
       out.writeBytes(TIMESTAMP);
@@ -103,9 +102,7 @@ final class JsonSpanWriter extends SpanWriter {
         if (i > 0) out.writeByte(',');
         out.writeBytes(ANNOTATION_TIMESTAMP);
         out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
-        out.writeBytes(ANNOTATION_VALUE);
-        out.writeJsonString(span.eventName(i), escapeNonAscii);
-        out.writeByte('"');
+        out.writeJsonField(ANNOTATION_VALUE, 0, span.eventName(i), escapeNonAscii);
         out.writeByte('}');
       }
       out.writeByte(']');
@@ -114,14 +111,8 @@ final class JsonSpanWriter extends SpanWriter {
     if (tagCount > 0) {
       out.writeBytes(TAGS);
       for (int i = 0; i < tagCount; i++) {
-        if (i > 0) out.writeByte(',');
-        out.writeByte('"');
-        out.writeJsonString(span.tagKey(i), escapeNonAscii);
-        out.writeByte('"');
-        out.writeByte(':');
-        out.writeByte('"');
-        out.writeJsonString(span.tagValue(i), escapeNonAscii);
-        out.writeByte('"');
+        out.writeJsonField(TAG_KEY, i == 0 ? 1 : 0, span.tagKey(i), escapeNonAscii);
+        out.writeJsonField(TAG_VALUE, 0, span.tagValue(i), escapeNonAscii);
       }
       out.writeByte('}');
     }
@@ -138,20 +129,16 @@ final class JsonSpanWriter extends SpanWriter {
     empty = writeStringField(IPV6, endpoint.ipv6(), empty, out);
     int port = endpoint.port();
     if (port != 0) {
-      if (!empty) out.writeByte(',');
-      out.writeBytes(PORT);
+      out.writeBytes(PORT, empty ? 1 : 0, empty ? PORT.length - 1 : PORT.length);
       out.writeDecimal(port);
     }
     out.writeByte('}');
   }
 
-  /** Writes {@code "key":"value"} after a comma unless the object is still empty; nothing for null. */
+  /** Writes {@code "key":"value"}, after a comma unless the object is still empty; nothing for null. */
   private boolean writeStringField(byte[] key, String value, boolean empty, Buffer out) {
     if (value == null) return empty;
-    if (!empty) out.writeByte(',');
-    out.writeBytes(key);
-    out.writeJsonString(value, escapeNonAscii);
-    out.writeByte('"');
+    out.writeJsonField(key, empty ? 1 : 0, value, escapeNonAscii);
     return false;
   }
 

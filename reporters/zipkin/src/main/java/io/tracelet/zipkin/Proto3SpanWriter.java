@@ -143,11 +143,7 @@ final class Proto3SpanWriter extends SpanWriter {
 
   /** A length-delimited UTF-8 field; nothing for the empty string, proto3's default. */
   private static void writeString(int key, String value, Buffer out) {
-    if (value.isEmpty()) return;
-    out.writeByte(key);
-    int length = out.beginLengthPrefix();
-    out.writeUtf8(value);
-    out.endLengthPrefix(length);
+    if (!value.isEmpty()) out.writeUtf8Field(key, value);
   }
 
   /** The 4 bytes of a dotted quad, which {@link Endpoint} has already validated. */
