@@ -273,9 +273,17 @@ final class Buffer {
       return;
     }
     ensure(prefixLength + length * 6 + 1);
-    System.arraycopy(prefix, offset, array, size, prefixLength);
-    size += prefixLength;
-    writeJsonChars(s, 0, length, escapeNonAscii);
+    byte[] a = array;
+    System.arraycopy(prefix, offset, a, size, prefixLength);
+    int p = size + prefixLength;
+    int i = 0;
+    for (; i < length; i++) { // plain ASCII here; the rest, if any, in writeJsonChars
+      char c = s.charAt(i);
+      if (c >= 0x80 || JSON_ESCAPE[c] != 0) break;
+      a[p++] = (byte) c;
+    }
+    size = p;
+    if (i < length) writeJsonChars(s, i, length, escapeNonAscii);
     array[size++] = '"';
   }
 

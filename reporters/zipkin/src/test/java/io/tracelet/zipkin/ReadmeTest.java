@@ -87,6 +87,7 @@ class ReadmeTest {
         assertThat(m.headers.getFirst("Authorization")).isEqualTo("Bearer s3cr3t");
         assertThat(m.spans).singleElement().extracting(zipkin2.Span::name).isEqualTo("charge");
       });
+      assertThat(zipkin.rejected).as("no empty message, on close or otherwise").isEmpty();
       assertThat(reporter.counters().spansSent()).isEqualTo(1);
     }
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import zipkin2.reporter.Encoding;
+import zipkin2.reporter.okhttp3.OkHttpSender;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 
 /** End to end over HTTP, against a real Zipkin server (one per test JVM, shared). */
@@ -40,6 +41,19 @@ class ZipkinServerHttpTest {
     assertThat(reporter.counters().spansSent()).isEqualTo(SampleTrace.SPANS);
     assertThat(reporter.counters().spansDropped()).isZero();
     assertThat(zipkin.spansReceived() - receivedBefore).isEqualTo(SampleTrace.SPANS);
+    assertThat(zipkin.messagesDropped() - droppedBefore).isZero();
+  }
+
+  /** zipkin-reporter's own AsyncReporter sends an empty message on close with this sender (FACTS). */
+  @Test void okHttpProto3GzipSendsNoEmptyMessage(ZipkinServer zipkin) {
+    long droppedBefore = zipkin.messagesDropped();
+    ZipkinReporter reporter = ZipkinReporter.newBuilder(OkHttpSender.newBuilder()
+        .endpoint(zipkin.spansEndpoint()).encoding(Encoding.PROTO3).compressionEnabled(true).build()).build();
+
+    SampleTrace trace = SampleTrace.record(Tracing.newBuilder().serviceName("okhttp"), reporter, 77);
+
+    trace.assertReturned(zipkin.trace(trace.root.traceIdHex(), SampleTrace.SPANS, Duration.ofSeconds(30)),
+        ZipkinModel.Format.PROTO3);
     assertThat(zipkin.messagesDropped() - droppedBefore).isZero();
   }
 
