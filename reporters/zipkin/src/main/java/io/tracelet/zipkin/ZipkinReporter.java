@@ -146,8 +146,8 @@ public final class ZipkinReporter implements SpanReporter {
     }
     counters.sent(spanCount, sender.messageSizeInBytes(length));
     if (failuresInStreak > 0) {
-      LOG.log(Level.INFO, "Zipkin reporter: {0} accepts spans again, after {1} failed message(s)",
-          sender, failuresInStreak);
+      LOG.log(Level.INFO, "Zipkin reporter: " + sender + " accepts spans again, after "
+          + failuresInStreak + " failed message(s)");
       failuresInStreak = 0;
     }
   }
@@ -156,9 +156,9 @@ public final class ZipkinReporter implements SpanReporter {
     String cause = causeOf(e);
     counters.dropMessage(cause, spanCount);
     if (failuresInStreak++ == 0) {
-      LOG.log(Level.WARNING, "Zipkin reporter: could not send {0} span(s) to {1}: {2}: {3}. "
-          + "Dropping them, counting drops, and logging again when sending works.",
-          spanCount, sender, cause, e.getMessage());
+      LOG.log(Level.WARNING, "Zipkin reporter: could not send " + spanCount + " span(s) to " + sender
+          + ": " + cause + ": " + e.getMessage() + ". Dropping them, counting drops, and logging "
+          + "again when sending works.");
     }
   }
 
@@ -166,13 +166,14 @@ public final class ZipkinReporter implements SpanReporter {
     counters.dropSpans(SPAN_TOO_LARGE, 1);
     if (!warnedTooLarge) {
       warnedTooLarge = true;
-      LOG.log(Level.WARNING, "Zipkin reporter: dropped a span of {0} bytes, over the message limit of "
-          + "{1} bytes; later ones are only counted as {2}", spanBytes, messageMaxBytes, SPAN_TOO_LARGE);
+      LOG.log(Level.WARNING, "Zipkin reporter: dropped a span of " + spanBytes + " bytes, over the "
+          + "message limit of " + messageMaxBytes + " bytes; later ones are only counted as " + SPAN_TOO_LARGE);
     }
   }
 
   private static String causeOf(Throwable e) {
-    return e.getClass().getSimpleName();
+    String name = e.getClass().getSimpleName();
+    return name.isEmpty() ? e.getClass().getName() : name; // an anonymous class has no simple name
   }
 
   /** What this reporter has sent and dropped; a live view, readable from any thread. */

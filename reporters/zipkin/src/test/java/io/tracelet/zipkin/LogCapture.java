@@ -20,7 +20,8 @@ final class LogCapture extends Handler implements AutoCloseable {
 
   List<String> messages(java.util.logging.Level level) {
     return records.stream().filter(r -> r.getLevel().equals(level))
-        .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters()))
+        .map(r -> r.getParameters() == null || r.getParameters().length == 0 ? r.getMessage()
+            : java.text.MessageFormat.format(r.getMessage(), r.getParameters()))
         .collect(java.util.stream.Collectors.toList());
   }
 

@@ -129,7 +129,7 @@ class ZipkinReporterTest {
       assertThat(reporter.counters().spansDroppedByCause()).containsOnly(entry(ZipkinReporter.SPAN_TOO_LARGE, 2L));
       assertThat(reporter.counters().messagesDropped()).isZero();
       assertThat(log.messages(Level.WARNING)).singleElement().asString()
-          .contains("over the message limit of 500,000 bytes");
+          .contains("over the message limit of 500000 bytes");
       assertThat(reporter.bufferCapacity()).as("the huge span's buffer is let go").isLessThan(3_000_000);
     }
   }
