@@ -133,15 +133,15 @@ final class B3Propagator extends TraceFormat {
       }
       if (sampling < 0) return null;
     }
-    if (!LowerHex.isLowerHex(value, b, traceLen) || !LowerHex.isLowerHex(value, spanAt, 16)
-        || (parentAt >= 0 && !LowerHex.isLowerHex(value, parentAt, 16))) {
-      return null;
-    }
     long traceIdHigh = traceLen == 32 ? LowerHex.parse16(value, b) : 0L;
     long traceId = LowerHex.parse16(value, b + traceLen - 16);
     long spanId = LowerHex.parse16(value, spanAt);
     long parentId = parentAt >= 0 ? LowerHex.parse16(value, parentAt) : 0L;
-    if (traceId == 0L || spanId == 0L || (parentAt >= 0 && parentId == 0L)) return null;
+    // 0 is both an invalid ID and what malformed hex parses to.
+    if (traceId == 0L || spanId == 0L || (parentAt >= 0 && parentId == 0L)
+        || (traceIdHigh == 0L && traceLen == 32 && !LowerHex.isLowerHex(value, b, 16))) {
+      return null;
+    }
     return TraceContext.newBuilder()
         .traceId(traceIdHigh, traceId).spanId(spanId).parentId(parentId)
         .sampled(sampling == ACCEPT || sampling == DEBUG ? Boolean.TRUE
@@ -181,13 +181,14 @@ final class B3Propagator extends TraceFormat {
     if (traceIdValue == null) return samplingOnly(sampling, baggage);
     int tb = skipOws(traceIdValue, 0, traceIdValue.length());
     int traceLen = firstValueEnd(traceIdValue, tb) - tb;
-    if ((traceLen != 16 && traceLen != 32) || !LowerHex.isLowerHex(traceIdValue, tb, traceLen)) {
-      return null;
-    }
+    if (traceLen != 16 && traceLen != 32) return null;
     long traceIdHigh = traceLen == 32 ? LowerHex.parse16(traceIdValue, tb) : 0L;
     long traceId = LowerHex.parse16(traceIdValue, tb + traceLen - 16);
+    if (traceId == 0L || (traceIdHigh == 0L && traceLen == 32 && !LowerHex.isLowerHex(traceIdValue, tb, 16))) {
+      return null;
+    }
     long spanId = id(getter.get(carrier, SPAN_ID));
-    if (traceId == 0L || spanId == 0L) return null;
+    if (spanId == 0L) return null;
     String parentValue = getter.get(carrier, PARENT_SPAN_ID);
     long parentId = 0L;
     if (parentValue != null && (parentId = id(parentValue)) == 0L) return null;
@@ -203,8 +204,7 @@ final class B3Propagator extends TraceFormat {
   private static long id(String value) {
     if (value == null) return 0L;
     int b = skipOws(value, 0, value.length());
-    if (firstValueEnd(value, b) - b != 16 || !LowerHex.isLowerHex(value, b, 16)) return 0L;
-    return LowerHex.parse16(value, b);
+    return firstValueEnd(value, b) - b != 16 ? 0L : LowerHex.parse16(value, b);
   }
 
   /**

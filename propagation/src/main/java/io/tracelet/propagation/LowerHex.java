@@ -28,11 +28,20 @@ final class LowerHex {
     return true;
   }
 
-  /** The 16 hex characters of {@code s} from {@code begin} as a long; call after {@link #isLowerHex}. */
+  /**
+   * The 16 lowercase hex characters of {@code s} from {@code begin} as a long, or 0 when one of
+   * them is not lowercase hex. IDs are never 0, so one pass both checks and parses; where 0 is a
+   * valid value (the high half of a trace ID), check with {@link #isLowerHex} when 0 comes back.
+   */
   static long parse16(String s, int begin) {
     long v = 0L;
-    for (int i = begin, end = begin + 16; i < end; i++) v = (v << 4) | VALUES[s.charAt(i)];
-    return v;
+    int invalid = 0;
+    for (int i = begin, end = begin + 16; i < end; i++) {
+      int d = digit(s.charAt(i));
+      invalid |= d; // -1 for a non-digit sets the sign bit
+      v = (v << 4) | d;
+    }
+    return invalid < 0 ? 0L : v;
   }
 
   /** Writes {@code v} as 16 hex characters into {@code dest} at {@code offset}. */
@@ -41,11 +50,6 @@ final class LowerHex {
       dest[i] = DIGITS[(int) v & 0xf];
       v >>>= 4;
     }
-  }
-
-  /** The lowercase hex digit for {@code v} in 0..15. */
-  static char digitFor(int v) {
-    return DIGITS[v];
   }
 
   private LowerHex() {

@@ -18,6 +18,8 @@ final class W3CTraceContextPropagator extends TraceFormat {
   private static final int RANDOM_TRACE_ID = 0x02;
   /** {@code version-traceId-parentId-flags}: 2 + 1 + 32 + 1 + 16 + 1 + 2. */
   private static final int LENGTH = 55;
+  private static final String PADDING = "0000000000000000";
+  private static final String[] FLAGS = {"-00", "-01", "-02", "-03"};
 
   private W3CTraceContextPropagator() {
   }
@@ -28,21 +30,12 @@ final class W3CTraceContextPropagator extends TraceFormat {
 
   @Override public <C> void inject(TraceContext context, C carrier, Setter<C> setter) {
     if (context == null || setter == null || !context.hasIds()) return;
-    // One array, one String: a 64-bit trace ID is left-padded with zeros to 32 hex characters.
-    char[] b = new char[LENGTH];
-    b[0] = '0';
-    b[1] = '0';
-    b[2] = '-';
-    LowerHex.write16(b, 3, context.traceIdHigh());
-    LowerHex.write16(b, 19, context.traceId());
-    b[35] = '-';
-    LowerHex.write16(b, 36, context.spanId());
-    b[52] = '-';
-    b[53] = '0';
+    // One concatenation of the context's cached hex IDs: a single exact-size String, no scratch
+    // array. A 64-bit trace ID is left-padded with zeros to 32 hex characters.
+    String traceId = context.traceIdHigh() != 0L ? context.traceIdHex() : PADDING + context.traceIdHex();
     // Only the flags this version defines are sent; the others must be zero.
-    b[54] = LowerHex.digitFor(
-        (context.isSampled() ? SAMPLED : 0) | (context.traceIdRandom() ? RANDOM_TRACE_ID : 0));
-    setter.set(carrier, TRACEPARENT, new String(b));
+    int flags = (context.isSampled() ? SAMPLED : 0) | (context.traceIdRandom() ? RANDOM_TRACE_ID : 0);
+    setter.set(carrier, TRACEPARENT, "00-" + traceId + '-' + context.spanIdHex() + FLAGS[flags]);
     String traceState = TraceState.forPropagation(context.traceState());
     if (traceState != null) setter.set(carrier, TRACESTATE, traceState);
   }
@@ -62,19 +55,19 @@ final class W3CTraceContextPropagator extends TraceFormat {
     if (version == 0 ? len != LENGTH : len > LENGTH && traceparent.charAt(b + LENGTH) != '-') {
       return null; // version 00 has nothing after the flags; a later one only "-" and more fields
     }
-    if (traceparent.charAt(b + 35) != '-' || traceparent.charAt(b + 52) != '-'
-        || !LowerHex.isLowerHex(traceparent, b + 3, 32)
-        || !LowerHex.isLowerHex(traceparent, b + 36, 16)
-        || !LowerHex.isLowerHex(traceparent, b + 53, 2)) {
-      return null;
-    }
+    if (traceparent.charAt(b + 35) != '-' || traceparent.charAt(b + 52) != '-') return null;
     long traceIdHigh = LowerHex.parse16(traceparent, b + 3);
     long traceId = LowerHex.parse16(traceparent, b + 19);
     long parentId = LowerHex.parse16(traceparent, b + 36);
-    // All-zero IDs are invalid; a trace ID whose low half alone is zero cannot be held by a
-    // TraceContext (0 there means "no IDs"), so that trace restarts too.
-    if (traceId == 0L || parentId == 0L) return null;
+    int flagsHigh = LowerHex.digit(traceparent.charAt(b + 53));
     int flags = LowerHex.digit(traceparent.charAt(b + 54));
+    // All-zero IDs are invalid, and 0 is also what a malformed half parses to. A trace ID whose
+    // low half alone is zero cannot be held by a TraceContext (0 there means "no IDs"), so that
+    // trace restarts too.
+    if (traceId == 0L || parentId == 0L || flagsHigh < 0 || flags < 0
+        || (traceIdHigh == 0L && !LowerHex.isLowerHex(traceparent, b + 3, 16))) {
+      return null;
+    }
 
     // Only a valid traceparent lets tracestate be read; an invalid tracestate is dropped alone.
     String traceState = TraceState.normalize(getter.get(carrier, TRACESTATE));
