@@ -36,7 +36,8 @@ import java.util.concurrent.Executors;
  * to {@code url} from a CLIENT child span, with that span's {@code traceparent} (and
  * {@code tracestate} when there is a valid one). It answers once every callback has finished.
  *
- * <p>Run it with {@code examples/w3c-test-service.sh PORT}; it listens on 127.0.0.1 only.
+ * <p>Run it with {@code examples/w3c-test-service.sh PORT}; it listens on 127.0.0.1 only. Thread-safe:
+ * requests are served by a pool of four threads, each callback list in order on one of them.
  */
 public final class W3CTestService implements AutoCloseable {
   private static final int MAX_BODY = 1 << 20;
