@@ -236,6 +236,7 @@ public final class ZipkinReporter implements SpanReporter {
       return this;
     }
 
+    /** A new reporter; it owns the sender from now on and closes it when closed. */
     public ZipkinReporter build() {
       return new ZipkinReporter(this);
     }

@@ -38,6 +38,7 @@ public final class Slf4jReporter implements SpanReporter {
     return newBuilder().build();
   }
 
+  /** A builder starting from the defaults: {@value #DEFAULT_LOGGER} at INFO. */
   public static Builder newBuilder() {
     return new Builder();
   }
@@ -75,6 +76,7 @@ public final class Slf4jReporter implements SpanReporter {
       return this;
     }
 
+    /** A new reporter; it holds the logger and an encoder of its own. */
     public Slf4jReporter build() {
       return new Slf4jReporter(logger, level);
     }
