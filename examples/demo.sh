@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The Tracelet demo: builds what it needs, starts a Kafka broker and a Zipkin server on 127.0.0.1,
+# runs four traced services (web, inventory, orders, shipping), makes purchases through them and
+# prints each one's trace ID and Zipkin link. See examples/README.md.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: examples/demo.sh [--requests N] [--exit]
+
+  --requests N   how many purchases to make (default 10)
+  --exit         stop everything and exit once every trace is in Zipkin; without it, Zipkin stays
+                 up for browsing until Ctrl-C
+
+Environment:
+  ZIPKIN_URL     report every service over HTTP to this Zipkin (e.g. http://127.0.0.1:9411)
+                 instead of starting one
+  ZIPKIN_PORT    the port for the Zipkin this script starts (default 9411; if it is taken,
+                 a free one is used and the script says so)
+EOF
+}
+
+requests=10
+exit_when_done=false
+while (($#)); do
+  case "$1" in
+    --requests)
+      [[ $# -ge 2 && $2 =~ ^[1-9][0-9]{0,5}$ ]] || { echo "demo.sh: --requests needs a positive number" >&2; exit 2; }
+      requests=$2
+      shift 2
+      ;;
+    --exit) exit_when_done=true; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "demo.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+for tool in java mvn; do
+  command -v "$tool" >/dev/null || { echo "demo.sh: needs '$tool' (JDK 17+ and Maven 3.8+) on the PATH" >&2; exit 1; }
+done
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/tracelet-demo.XXXXXX")"
+pids=() # what this script started, in order
+
+# Stops one process: SIGTERM, then SIGKILL if it is still there after 30 s.
+stop() {
+  local pid=$1 waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited >= 150)); then
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if ((${#pids[@]})); then
+    echo "Stopping what the demo started ..."
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop "${pids[i]}"; done
+  fi
+  if ((status == 0 || status == 130)); then
+    rm -rf "$work"
+  else
+    echo "demo.sh: logs are kept in $work" >&2
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Says what failed and why, with the end of its log; the EXIT trap cleans up.
+fail() {
+  echo "demo.sh: $1" >&2
+  if [[ -n ${2:-} && -s $2 ]]; then
+    echo "The last lines of $2:" >&2
+    tail -n 30 "$2" >&2
+  fi
+  exit 1
+}
+
+# Waits until the process $1 has written a line containing $3 to the log $2, for at most $4 seconds.
+await_line() {
+  local pid=$1 log=$2 text=$3 timeout=$4 what=$5
+  local deadline=$((SECONDS + timeout))
+  until grep -q -- "$text" "$log" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || fail "$what exited before it was ready" "$log"
+    ((SECONDS < deadline)) || fail "$what was not ready within $timeout s" "$log"
+    sleep 0.2
+  done
+}
+
+echo "Building Tracelet and the demo (Maven, quiet; the first run downloads dependencies) ..."
+mvn -B -q -ntp -f "$root/pom.xml" -pl testing/servers,examples -am package -Dmaven.test.skip=true \
+  >"$work/build.log" 2>&1 || fail "the build failed" "$work/build.log"
+
+# Where testing/servers listed the classpaths of the Zipkin server and the Kafka broker.
+# shellcheck source=/dev/null
+source "$root/examples/target/demo/servers.env"
+for file in "$zipkin_server_classpath_file" "$kafka_broker_classpath_file"; do
+  [[ -s $file ]] || fail "the build did not write $file"
+done
+zipkin_jar="$(cat "$zipkin_server_classpath_file")"
+kafka_classpath="$(cat "$kafka_broker_classpath_file")"
+demo_classpath="$root/examples/target/classes:$(cat "$root/examples/target/runtime-classpath.txt")"
+
+# Ports on 127.0.0.1 from the OS: Kafka's two, and Zipkin's (the wanted one if it is free).
+wanted_port="${ZIPKIN_PORT:-9411}"
+[[ $wanted_port =~ ^[0-9]{1,5}$ ]] || fail "ZIPKIN_PORT must be a port number: $wanted_port"
+ports="$(java -cp "$demo_classpath" io.tracelet.examples.demo.FreePorts "$wanted_port" 0 0)" ||
+  fail "could not get free ports on 127.0.0.1"
+read -r zipkin_port kafka_port controller_port <<<"$ports"
+if [[ -z ${ZIPKIN_URL:-} && $zipkin_port != "$wanted_port" ]]; then
+  echo "Port $wanted_port is taken: Zipkin's UI will be on port $zipkin_port instead."
+fi
+
+echo "Starting Kafka on 127.0.0.1:$kafka_port ..."
+mkdir "$work/kafka-data"
+cat >"$work/kafka.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$work/kafka-data
+auto.create.topics.enable=true
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.num.partitions=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.num.partitions=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+cluster_id="-"
+while [[ $cluster_id == -* ]]; do # 16 random bytes, URL-safe base64, not read as an option
+  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+done
+java -cp "$kafka_classpath" kafka.tools.StorageTool format -t "$cluster_id" -c "$work/kafka.properties" \
+  >"$work/kafka-format.log" 2>&1 || fail "formatting Kafka's log directory failed" "$work/kafka-format.log"
+java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$kafka_classpath" \
+  kafka.Kafka "$work/kafka.properties" >"$work/kafka.log" 2>&1 &
+kafka_pid=$!
+pids+=("$kafka_pid")
+await_line "$kafka_pid" "$work/kafka.log" "Kafka Server started" 120 "Kafka"
+
+demo_args=(--requests "$requests" --kafka "127.0.0.1:$kafka_port")
+if [[ -n ${ZIPKIN_URL:-} ]]; then
+  zipkin_url="${ZIPKIN_URL%/}"
+  echo "Using the Zipkin at $zipkin_url: every service reports to it over HTTP."
+  demo_args+=(--zipkin "$zipkin_url" --all-http)
+else
+  zipkin_url="http://127.0.0.1:$zipkin_port"
+  echo "Starting Zipkin on $zipkin_url, collecting HTTP and Kafka ..."
+  env STORAGE_TYPE=mem KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" \
+    java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$work" -jar "$zipkin_jar" \
+    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$zipkin_port" "--armeria.ports[0].protocols[0]=http" \
+    --zipkin.collector.kafka.overrides.auto.offset.reset=earliest >"$work/zipkin.log" 2>&1 &
+  zipkin_pid=$!
+  pids+=("$zipkin_pid")
+  demo_args+=(--zipkin "$zipkin_url" --zipkin-pid "$zipkin_pid")
+fi
+
+java -cp "$demo_classpath" io.tracelet.examples.demo.Demo "${demo_args[@]}" ||
+  fail "the demo failed (above)" "${zipkin_pid:+$work/zipkin.log}"
+
+if $exit_when_done; then
+  exit 0
+fi
+if [[ -n ${ZIPKIN_URL:-} ]]; then
+  echo "The traces are in $zipkin_url/zipkin/ (that Zipkin keeps running; this script is done)."
+  exit 0
+fi
+echo
+echo "Zipkin's UI: $zipkin_url/zipkin/ . Press Ctrl-C to stop Zipkin and Kafka."
+wait "$zipkin_pid" || true
+fail "Zipkin stopped by itself" "$work/zipkin.log"
