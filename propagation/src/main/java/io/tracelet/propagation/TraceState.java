@@ -32,21 +32,43 @@ final class TraceState {
     int n = header.length();
     int members = 0;
     int length = -1; // of the normalized list: members plus the commas between them
-    boolean normal = true;
-    for (int i = 0; i <= n; ) {
-      int end = header.indexOf(',', i);
-      if (end < 0) end = n;
-      int b = skipOws(header, i, end);
-      int e = trimEnd(header, b, end);
-      if (b == e) {
+    boolean normal = true; // no whitespace to drop, no empty member
+    long keyFilter = 0L; // one bit per key hash: the exact duplicate check runs only on a hit
+    for (int i = 0; ; ) {
+      int b = skipOws(header, i, n);
+      int end;
+      if (b == n || header.charAt(b) == ',') {
         normal = false; // an empty member: allowed, not propagated
+        end = b;
       } else {
-        if (b != i || e != end) normal = false;
+        // One pass over the member: the key, then the value up to the comma.
+        int eq = keyEnd(header, b, n);
+        if (eq < 0) return null;
+        int last = eq; // the value's last non-blank character
+        end = eq + 1;
+        for (; end < n; end++) {
+          char c = header.charAt(end);
+          if (c < 128 && (CLASSES[c] & VALUE) != 0) {
+            if (c != ' ') last = end;
+          } else if (c == ',' || c == '\t') {
+            break;
+          } else {
+            return null;
+          }
+        }
+        int tail = skipOws(header, end, n); // trailing whitespace, tabs included
+        if (tail < n && header.charAt(tail) != ',') return null;
+        int e = last + 1;
+        if (e - eq - 1 < 1 || e - eq - 1 > 256) return null;
+        if (b != i || tail != e) normal = false;
         if (++members > MAX_MEMBERS) return null;
-        int eq = validMember(header, b, e);
-        if (eq < 0 || hasEarlierKey(header, i, b, eq)) return null;
+        int hash = (eq - b) * 31 + header.charAt(eq - 1);
+        if ((keyFilter & (1L << hash)) != 0 && hasEarlierKey(header, i, b, eq)) return null;
+        keyFilter |= 1L << hash;
         length += e - b + 1;
+        end = tail;
       }
+      if (end >= n) break;
       i = end + 1;
     }
     if (members == 0) return null;
@@ -106,8 +128,8 @@ final class TraceState {
   }
 
   /**
-   * Checks {@code key=value} in [b, e) (trimmed, not empty) against the Level 2 grammar and
-   * returns the index of its '=', or -1 when it is invalid.
+   * Checks the key starting at {@code b} against the Level 2 grammar and returns the index of the
+   * '=' after it, or -1 when it is invalid.
    *
    * <pre>
    * key              = simple-key / multi-tenant-key
@@ -119,34 +141,24 @@ final class TraceState {
    * nblk-chr         = %x21-2B / %x2D-3C / %x3E-7E
    * </pre>
    */
-  static int validMember(String s, int b, int e) {
+  private static int keyEnd(String s, int b, int n) {
+    // One table lookup per character: reading a tracestate is mostly this and the value loop.
     char first = s.charAt(b);
-    if (!isLcAlpha(first) && !isDigit(first)) return -1;
+    if (first >= 128 || (CLASSES[first] & KEY_FIRST) == 0) return -1;
     int at = -1;
     int eq = b + 1;
-    for (; eq < e; eq++) {
+    for (; eq < n; eq++) {
       char c = s.charAt(eq);
+      if (c < 128 && (CLASSES[c] & KEY) != 0) continue;
       if (c == '=') break;
-      if (c == '@') {
-        if (at >= 0) return -1;
-        at = eq;
-      } else if (!isKeyChar(c)) {
-        return -1;
-      }
+      if (c != '@' || at >= 0) return -1;
+      at = eq;
     }
-    if (eq == e) return -1;
-    if (at < 0) {
-      if (!isLcAlpha(first) || eq - b > 256) return -1;
-    } else if (at - b > 241 || eq - at - 1 < 1 || eq - at - 1 > 14 || !isLcAlpha(s.charAt(at + 1))) {
-      return -1;
-    }
-    // The value: trimming left its last character non-blank; ',' cannot occur inside a member.
-    if (e - eq - 1 < 1 || e - eq - 1 > 256) return -1;
-    for (int i = eq + 1; i < e; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '=') return -1;
-    }
-    return eq;
+    if (eq == n) return -1;
+    if (at < 0) return (CLASSES[first] & LCALPHA) == 0 || eq - b > 256 ? -1 : eq;
+    int system = eq - at - 1;
+    // The character after '@' is a key character or '=', so below 128.
+    return at - b > 241 || system < 1 || system > 14 || (CLASSES[s.charAt(at + 1)] & LCALPHA) == 0 ? -1 : eq;
   }
 
   /** True when a member before index {@code before} has the key [keyBegin, keyEnd). */
@@ -164,16 +176,18 @@ final class TraceState {
     return false;
   }
 
-  private static boolean isLcAlpha(char c) {
-    return c >= 'a' && c <= 'z';
-  }
+  /** Character classes of the grammar, by ASCII code. */
+  private static final byte[] CLASSES = new byte[128];
+  private static final int KEY = 1; // lcalpha / DIGIT / "_" / "-" / "*" / "/"
+  private static final int KEY_FIRST = 2; // lcalpha / DIGIT
+  private static final int LCALPHA = 4;
+  private static final int VALUE = 8; // chr: %x20-2B / %x2D-3C / %x3E-7E
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean isKeyChar(char c) {
-    return isLcAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '*' || c == '/';
+  static {
+    for (char c = 'a'; c <= 'z'; c++) CLASSES[c] |= KEY | KEY_FIRST | LCALPHA;
+    for (char c = '0'; c <= '9'; c++) CLASSES[c] |= KEY | KEY_FIRST;
+    for (char c : "_-*/".toCharArray()) CLASSES[c] |= KEY;
+    for (char c = 0x20; c <= 0x7e; c++) if (c != ',' && c != '=') CLASSES[c] |= VALUE;
   }
 
   private TraceState() {
