@@ -65,7 +65,7 @@ cleanup() {
     echo "Stopping what the demo started ..."
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop "${pids[i]}"; done
   fi
-  if ((status == 0 || status == 130)); then
+  if ((status == 0 || status == 130 || status == 143)); then # done, or stopped on request
     rm -rf "$work"
   else
     echo "demo.sh: logs are kept in $work" >&2

@@ -110,11 +110,11 @@ public final class Demo {
       });
 
       out.println();
-      out.println("Waiting for the " + results.size() + " traces to reach Zipkin with all their services ...");
+      out.println("Waiting until Zipkin has each trace with all its services ...");
       for (Traffic.Result result : results) {
         zipkin.awaitServices(result.traceId(), result.purchase().services(), TRACE_TIMEOUT);
       }
-      out.println("All " + results.size() + " traces are in Zipkin:");
+      out.println("Zipkin has every trace (" + results.size() + "):");
       for (Traffic.Result result : results) {
         out.printf("  %2d  %d  %-5s  %s  %s%n", result.number(), result.status(), result.purchase().item(),
             zipkin.link(result.traceId()), result.purchase().shows());
