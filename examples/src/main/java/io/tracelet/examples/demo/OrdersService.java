@@ -122,9 +122,9 @@ final class OrdersService implements AutoCloseable {
     return "..." + card.substring(Math.max(0, card.length() - 4));
   }
 
-  /** Stops taking orders (finishing those in progress), closes the producer, then its tracing. */
+  /** Stops serving at once (an order in progress is cut short), closes the producer, then its tracing. */
   @Override public void close() {
-    server.stop(1);
+    server.stop(0);
     executor.shutdown();
     producer.close(SEND_TIMEOUT);
     tracing.close();

@@ -78,7 +78,8 @@ public final class Shop implements AutoCloseable {
 
   /**
    * Stops the services, the front door first, and closes their tracing, which delivers the spans
-   * still queued. Orders still in Kafka when {@code shipping} stops are not shipped.
+   * still queued. Call it once the purchases have their answers: a request in progress is cut
+   * short, and orders still in Kafka when {@code shipping} stops are not shipped.
    */
   @Override public void close() throws Exception {
     closeAll(services, null);

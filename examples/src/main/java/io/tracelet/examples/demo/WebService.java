@@ -148,9 +148,9 @@ final class WebService implements AutoCloseable {
     }
   }
 
-  /** Stops taking requests (finishing those in progress), closes its clients, then its tracing. */
+  /** Stops serving at once (a request in progress is cut short), closes its clients, then its tracing. */
   @Override public void close() throws InterruptedException {
-    server.stop(1);
+    server.stop(0);
     requestThreads.shutdown();
     workers.shutdown();
     inventory.shutdown();
