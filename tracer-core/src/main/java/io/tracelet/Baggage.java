@@ -37,6 +37,11 @@ public final class Baggage {
     return EMPTY;
   }
 
+  /** A builder, for adding many entries without a copy per entry (as a propagator does). */
+  public static Builder newBuilder() {
+    return new Builder(EMPTY.entries, 0, 0);
+  }
+
   /** How many entries there are. */
   public int size() {
     return entries.length / 3;
@@ -77,25 +82,8 @@ public final class Baggage {
    * unchanged when the name is null or empty, the value is null, or a limit would be exceeded.
    */
   public Baggage with(String name, String value, String metadata) {
-    if (name == null || name.isEmpty() || value == null) return this;
-    int i = indexOf(name);
-    int added = name.length() + value.length() + (metadata == null ? 0 : metadata.length());
-    String[] copy;
-    int newChars;
-    if (i >= 0) {
-      newChars = chars - charsAt(i) + added;
-      if (newChars > MAX_CHARS) return this;
-      copy = entries.clone();
-    } else {
-      newChars = chars + added;
-      if (size() >= MAX_ENTRIES || newChars > MAX_CHARS) return this;
-      copy = Arrays.copyOf(entries, entries.length + 3);
-      i = entries.length;
-    }
-    copy[i] = name;
-    copy[i + 1] = value;
-    copy[i + 2] = metadata;
-    return new Baggage(copy, newChars);
+    Builder builder = new Builder(entries, entries.length, chars);
+    return builder.add(name, value, metadata) ? builder.build() : this;
   }
 
   /** This baggage without {@code name}. */
@@ -117,13 +105,21 @@ public final class Baggage {
   }
 
   private int indexOf(String name) {
-    for (int i = 0; i < entries.length; i += 3) {
+    return indexOf(entries, entries.length, name);
+  }
+
+  private static int indexOf(String[] entries, int length, String name) {
+    for (int i = 0; i < length; i += 3) {
       if (entries[i].equals(name)) return i;
     }
     return -1;
   }
 
   private int charsAt(int i) {
+    return charsAt(entries, i);
+  }
+
+  private static int charsAt(String[] entries, int i) {
     String metadata = entries[i + 2];
     return entries[i].length() + entries[i + 1].length() + (metadata == null ? 0 : metadata.length());
   }
@@ -138,5 +134,58 @@ public final class Baggage {
 
   @Override public String toString() {
     return "Baggage" + asMap();
+  }
+
+  /**
+   * Collects entries under the same rules and limits as {@link Baggage#with}, copying the entries
+   * once at {@link #build()}. Not thread-safe.
+   */
+  public static final class Builder {
+    private String[] entries; // shared with the source baggage until the first write
+    private int length;
+    private int chars;
+    private boolean copied;
+
+    Builder(String[] entries, int length, int chars) {
+      this.entries = entries;
+      this.length = length;
+      this.chars = chars;
+    }
+
+    /**
+     * Sets {@code name} to {@code value} and {@code metadata} (replacing an earlier value of the
+     * name). Returns false, changing nothing, when the name is null or empty, the value is null,
+     * or a limit would be exceeded.
+     */
+    public boolean add(String name, String value, String metadata) {
+      if (name == null || name.isEmpty() || value == null) return false;
+      int i = indexOf(entries, length, name);
+      int added = name.length() + value.length() + (metadata == null ? 0 : metadata.length());
+      int newChars = i >= 0 ? chars - charsAt(entries, i) + added : chars + added;
+      if (newChars > MAX_CHARS || (i < 0 && length / 3 >= MAX_ENTRIES)) return false;
+      if (i < 0) {
+        i = length;
+        length += 3;
+      }
+      if (!copied || length > entries.length) {
+        entries = Arrays.copyOf(entries, Math.max(length, copied ? entries.length * 2 : length));
+        copied = true;
+      }
+      entries[i] = name;
+      entries[i + 1] = value;
+      entries[i + 2] = metadata;
+      chars = newChars;
+      return true;
+    }
+
+    /** The baggage; the builder may go on being used. */
+    public Baggage build() {
+      if (length == 0) return EMPTY;
+      if (copied && entries.length == length) {
+        copied = false; // hand the array over: a later add copies it first
+        return new Baggage(entries, chars);
+      }
+      return new Baggage(Arrays.copyOf(entries, length), chars);
+    }
   }
 }

@@ -31,6 +31,7 @@ public final class TraceContext {
   // Cached on first use; a racing thread computes an identical string.
   private String traceIdHex;
   private String spanIdHex;
+  private String parentIdHex;
 
   TraceContext(long traceIdHigh, long traceId, long spanId, long parentId, int flags,
       String traceState, Baggage baggage) {
@@ -147,7 +148,9 @@ public final class TraceContext {
 
   /** The parent ID as 16 lowercase hex characters, or null for a root span. */
   public String parentIdHex() {
-    return parentId == 0L ? null : Hex.of(parentId);
+    String s = parentIdHex;
+    if (s == null && parentId != 0L) parentIdHex = s = Hex.of(parentId);
+    return s;
   }
 
   int flags() {

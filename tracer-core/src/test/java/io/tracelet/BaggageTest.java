@@ -57,4 +57,40 @@ class BaggageTest {
         .hasSameHashCodeAs(Baggage.empty().with("a", "1"))
         .isNotEqualTo(Baggage.empty().with("a", "2"));
   }
+
+  @Test void builderAddsLikeWithUnderTheSameLimits() {
+    Baggage.Builder builder = Baggage.newBuilder();
+    assertThat(builder.add("a", "1", null)).isTrue();
+    assertThat(builder.add("b", "2", "p")).isTrue();
+    assertThat(builder.add("a", "3", null)).isTrue(); // replaces, keeps the position
+    assertThat(builder.add("", "x", null)).isFalse();
+    assertThat(builder.add("c", null, null)).isFalse();
+    Baggage built = builder.build();
+    assertThat(built).isEqualTo(Baggage.empty().with("a", "3").with("b", "2", "p"));
+
+    for (int i = 0; i < 100; i++) builder.add("k" + i, "v", null);
+    Baggage full = builder.build();
+    assertThat(full.size()).isEqualTo(Baggage.MAX_ENTRIES);
+    assertThat(builder.add("more", "v", null)).isFalse();
+    assertThat(built.size()).isEqualTo(2); // what was built earlier does not change
+  }
+
+  @Test void builderMayGoOnAfterBuildWithoutChangingWhatItBuilt() {
+    Baggage.Builder builder = Baggage.newBuilder();
+    builder.add("a", "1", null);
+    Baggage first = builder.build();
+    builder.add("a", "2", null);
+    builder.add("b", "3", null);
+    assertThat(first.asMap()).containsExactly(Map.entry("a", "1"));
+    assertThat(builder.build().asMap()).containsExactly(Map.entry("a", "2"), Map.entry("b", "3"));
+    assertThat(Baggage.newBuilder().build()).isSameAs(Baggage.empty());
+  }
+
+  @Test void builderRefusesWhatWouldPassTheCharacterLimit() {
+    Baggage.Builder builder = Baggage.newBuilder();
+    assertThat(builder.add("big", "x".repeat(8000), null)).isTrue();
+    assertThat(builder.add("more", "y".repeat(500), null)).isFalse();
+    assertThat(builder.add("big", "small", null)).isTrue();
+    assertThat(builder.add("more", "y".repeat(500), null)).isTrue();
+  }
 }

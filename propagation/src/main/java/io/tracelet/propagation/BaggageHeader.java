@@ -36,7 +36,7 @@ final class BaggageHeader {
    * the first member that would break {@link Baggage}'s limits: those after it are dropped.
    */
   static Baggage parse(String header) {
-    Baggage result = Baggage.empty();
+    Baggage.Builder result = Baggage.newBuilder(); // one copy for the whole header, not one per member
     int n = header.length();
     int limit = Math.min(n, MAX_HEADER);
     int members = 0;
@@ -49,23 +49,26 @@ final class BaggageHeader {
       i = end + 1;
       if (b == e) continue;
       members++;
-      Baggage next = parseMember(header, b, e, result);
-      if (next == null) continue; // malformed: skipped
-      if (next == result) break; // full: the rest is dropped
-      result = next;
+      int parsed = parseMember(header, b, e, result);
+      if (parsed == MALFORMED) continue; // skipped
+      if (parsed == FULL) break; // the rest is dropped
     }
-    return result;
+    return result.build();
   }
 
+  private static final int ADDED = 0;
+  private static final int MALFORMED = 1;
+  private static final int FULL = 2;
+
   /**
-   * {@code baggage} with the member in [b, e) (trimmed, not empty) added, the same instance when
-   * the baggage is full, or null when the member is malformed.
+   * Adds the member in [b, e) (trimmed, not empty) to {@code baggage}: {@link #ADDED}, {@link
+   * #MALFORMED} (nothing added), or {@link #FULL} when a limit would be broken.
    */
-  private static Baggage parseMember(String s, int b, int e, Baggage baggage) {
+  private static int parseMember(String s, int b, int e, Baggage.Builder baggage) {
     int keyEnd = skipToken(s, b, e);
-    if (keyEnd == b) return null;
+    if (keyEnd == b) return MALFORMED;
     int i = skipOws(s, keyEnd, e);
-    if (i == e || s.charAt(i) != '=') return null;
+    if (i == e || s.charAt(i) != '=') return MALFORMED;
     int valueBegin = skipOws(s, i + 1, e);
     int valueEnd = valueBegin;
     boolean escaped = false;
@@ -75,14 +78,14 @@ final class BaggageHeader {
     i = skipOws(s, valueEnd, e);
     String metadata = null;
     if (i < e) {
-      if (s.charAt(i) != ';') return null;
+      if (s.charAt(i) != ';') return MALFORMED;
       int metadataBegin = skipOws(s, i + 1, e);
-      if (!isPropertyList(s, metadataBegin, e)) return null;
+      if (!isPropertyList(s, metadataBegin, e)) return MALFORMED;
       metadata = s.substring(metadataBegin, e);
     }
     String value = escaped ? decode(s, valueBegin, valueEnd) : s.substring(valueBegin, valueEnd);
-    if (value == null) return null;
-    return baggage.with(s.substring(b, keyEnd), value, metadata);
+    if (value == null) return MALFORMED;
+    return baggage.add(s.substring(b, keyEnd), value, metadata) ? ADDED : FULL;
   }
 
   /**
