@@ -1,6 +1,7 @@
 package io.tracelet.examples.demo;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -83,8 +84,12 @@ public final class Demo {
     }
     try {
       run(options, System.out);
-    } catch (Exception e) {
+    } catch (IllegalStateException | UncheckedIOException e) { // says what went wrong, and where
       System.err.println("demo: " + e.getMessage());
+      System.exit(1);
+    } catch (Exception e) {
+      System.err.print("demo: ");
+      e.printStackTrace();
       System.exit(1);
     }
   }
@@ -104,15 +109,19 @@ public final class Demo {
       out.println();
       List<Traffic.Purchase> plan = Traffic.plan(options.requests());
       List<Traffic.Result> results = Traffic.run(shop.webUrl(), plan, result -> {
-        out.printf("request %d/%d: one %s -> %d in %d ms (%s)%n", result.number(), plan.size(),
-            result.purchase().item(), result.status(), result.took().toMillis(), result.purchase().shows());
+        int expected = result.purchase().expectedStatus();
+        out.printf("request %d/%d: one %s -> %d in %d ms (%s)%s%n", result.number(), plan.size(),
+            result.purchase().item(), result.status(), result.took().toMillis(), result.purchase().shows(),
+            result.status() == expected ? "" : "  UNEXPECTED: should be " + expected + ": " + result.body());
         out.println("  trace " + result.traceId() + "  " + zipkin.link(result.traceId()));
       });
 
       out.println();
       out.println("Waiting until Zipkin has each trace with all its services ...");
+      long deadline = System.nanoTime() + TRACE_TIMEOUT.toNanos(); // for all of them
       for (Traffic.Result result : results) {
-        zipkin.awaitServices(result.traceId(), result.purchase().services(), TRACE_TIMEOUT);
+        Duration left = Duration.ofNanos(Math.max(0L, deadline - System.nanoTime()));
+        zipkin.awaitServices(result.traceId(), result.purchase().services(), left);
       }
       out.println("Zipkin has every trace (" + results.size() + "):");
       for (Traffic.Result result : results) {
