@@ -3,9 +3,10 @@ package io.tracelet;
 import java.time.Instant;
 
 /**
- * Where spans get their time. Tracelet reads {@link #epochMicros()} once per local root span and
- * derives every other timestamp of that local trace from {@link #nanoTime()} differences, so spans
- * on one host never go back in time when the wall clock is adjusted.
+ * Where spans get their time. Tracelet reads {@link #epochMicros()} at most once a second per
+ * tracer and derives every timestamp in between from {@link #nanoTime()} differences: a local
+ * root's start from the latest reading, its children's from the root's. So spans on one host never
+ * go back in time when the wall clock is adjusted, and a wall-clock step shows within a second.
  *
  * <p>Implementations must be thread-safe. Replace the default only in tests.
  */

@@ -59,7 +59,7 @@ final class RecordingSpan extends Span implements FinishedSpan {
     this.startNanos = startNanos;
   }
 
-  /** Epoch microseconds now, on this span's local clock anchor. */
+  /** Epoch microseconds now, on this span's clock anchor. */
   long nowMicros() {
     if (startNanos == NO_ANCHOR) return tracer.clock().epochMicros();
     return startTimestamp + (tracer.clock().nanoTime() - startNanos) / 1000L;

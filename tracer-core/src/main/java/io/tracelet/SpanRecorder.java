@@ -38,7 +38,7 @@ abstract class RecorderPad2 extends RecorderProducerIndex {
  * The bounded, lock-free multi-producer single-consumer queue between finishing threads and the
  * reporter, with the one daemon thread that drains it in batches.
  *
- * <p>{@link #offer} is wait-free: two atomic adds and a release store, no loop. A producer first
+ * <p>{@link #offer} is wait-free: at most two atomic adds and a release store, no loop. A producer first
  * takes a permit ({@code permits}, an XADD): if that makes more than {@code capacity} outstanding it
  * gives the permit back and counts a drop. With a permit it takes a unique index (another XADD)
  * and stores into {@code index & mask}. That slot is free: permits bound claimed-but-unconsumed
@@ -124,6 +124,12 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   void offer(RecordingSpan span) {
     if (closed) { // volatile read: sees close() promptly
       droppedAfterClose.increment();
+      return;
+    }
+    // A full ring drops on a read alone: overloaded producers then leave the contended counter to
+    // the consumer. (Volatile, a plain load on x86; the XADD below stays the authority.)
+    if ((long) PERMITS.getVolatile(this) >= capacity) {
+      dropped.increment();
       return;
     }
     long used = (long) PERMITS.getAndAdd(this, 1L); // volatile XADD: admission, see class comment

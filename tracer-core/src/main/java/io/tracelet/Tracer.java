@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  */
 public final class Tracer {
   private static final System.Logger LOG = System.getLogger(Tracer.class.getName());
+  /** How long a wall-clock reading anchors root timestamps before it is read again. */
+  static final long WALL_CLOCK_REFRESH_NANOS = 1_000_000_000L;
 
   private final Clock clock;
   private final Sampler sampler;
@@ -22,6 +24,8 @@ public final class Tracer {
   private final CurrentContext currentContext;
   private final SpanRecorder recorder;
   private final TracingMetrics metrics;
+  // The last wall-clock reading and the nanoTime it was taken at; replaced, never mutated.
+  private volatile WallClockAnchor anchor;
 
   Tracer(Clock clock, Sampler sampler, boolean traceId128Bit, SpanLimits limits, Endpoint localEndpoint,
       CurrentContext currentContext, SpanRecorder recorder) {
@@ -97,7 +101,8 @@ public final class Tracer {
     boolean join = parent != null && parent.hasIds();
     long traceIdHigh = join ? parent.traceIdHigh() : traceId128Bit ? nextId(random) : 0L;
     long traceId = join ? parent.traceId() : nextId(random);
-    long spanId = nextId(random);
+    // A new root's span ID is its trace ID's low half, as Brave does: one random number fewer.
+    long spanId = join ? nextId(random) : traceId;
     boolean debug = parent != null && parent.debug();
     Boolean decided = parent == null ? null : parent.sampled();
     boolean sampled = debug || (decided != null ? decided : sample(traceId, name, kind));
@@ -115,11 +120,34 @@ public final class Tracer {
       startNanos = clock.nanoTime();
       startTimestamp = p.startTimestamp() + (startNanos - p.startNanos()) / 1000L;
     } else {
-      startTimestamp = clock.epochMicros();
       startNanos = clock.nanoTime();
+      startTimestamp = epochMicrosAt(startNanos);
     }
     return new RecordingSpan(this, parent, traceIdHigh, traceId, spanId, flags, name, kind, startTimestamp,
         startNanos);
+  }
+
+  /**
+   * The wall-clock time at {@code nanos}: the clock's epoch reading is taken at most once a second
+   * and every timestamp in between derives from {@code nanoTime()}, which saves a clock read (30 ns
+   * on a VM) per local root and keeps roots started within a second consistent with each other.
+   */
+  private long epochMicrosAt(long nanos) {
+    WallClockAnchor a = anchor;
+    if (a == null || nanos - a.nanos >= WALL_CLOCK_REFRESH_NANOS || nanos - a.nanos < 0) {
+      anchor = a = new WallClockAnchor(clock.epochMicros(), nanos); // benign race: any fresh anchor will do
+    }
+    return a.epochMicros + (nanos - a.nanos) / 1000L;
+  }
+
+  private static final class WallClockAnchor {
+    final long epochMicros;
+    final long nanos;
+
+    WallClockAnchor(long epochMicros, long nanos) {
+      this.epochMicros = epochMicros;
+      this.nanos = nanos;
+    }
   }
 
   private boolean sample(long traceId, String name, SpanKind kind) {

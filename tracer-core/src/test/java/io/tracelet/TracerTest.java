@@ -282,6 +282,29 @@ class TracerTest {
     assertThat(clock.epochReads).isEqualTo(1);
   }
 
+  @Test void theWallClockIsReadAtMostOnceASecondAndRootsInBetweenDeriveFromNanoTime() {
+    tracer.spanBuilder("first").start().finish();
+    long firstStart = clock.epochMicros;
+    clock.epochMicros += 7_000_000; // the wall clock jumps; the next root within the second ignores it
+    clock.advanceNanos(400_000_000);
+    tracer.spanBuilder("second").start().finish();
+    clock.advanceNanos(600_000_000); // a second after the reading: read the wall clock again
+    tracer.spanBuilder("third").start().finish();
+
+    List<FinishedSpan> spans = reported();
+    assertThat(spans.get(0).startTimestamp()).isEqualTo(firstStart);
+    assertThat(spans.get(1).startTimestamp()).isEqualTo(firstStart + 400_000);
+    assertThat(spans.get(2).startTimestamp()).isEqualTo(clock.epochMicros);
+    assertThat(clock.epochReads).isEqualTo(2);
+  }
+
+  @Test void aNewRootsSpanIdIsItsTraceIdsLowHalfAndChildrenGetRandomOnes() {
+    Span root = tracer.spanBuilder("root").start();
+    Span child = tracer.spanBuilder("child").parent(root).start();
+    assertThat(root.context().spanId()).isEqualTo(root.context().traceId());
+    assertThat(child.context().spanId()).isNotEqualTo(root.context().spanId());
+  }
+
   @Test void explicitTimestamps() {
     tracer.spanBuilder("past").startTimestamp(1_000_000L).start().finish(1_000_250L);
     FinishedSpan f = reported().get(0);

@@ -60,7 +60,8 @@ public final class BenchmarkReport {
         .append(".\nJMH 1.37, 1 fork, 3×1 s warmup, 5×1 s measurement, `-prof gc`. ")
         .append("Scores are mean ± 99.9% error; B/op is `gc.alloc.rate.norm`. ")
         .append("Ratios compare Tracelet with each peer in the same run: for times, Tracelet's time ÷ the peer's ")
-        .append("(below 1 is faster); for throughputs, Tracelet's ÷ the peer's (above 1 is faster).\n\n")
+        .append("(below 1 is faster); for throughputs, Tracelet's ÷ the peer's (above 1 is faster). ")
+        .append("The recorder rows compare spans delivered to the sink per µs; offers a full queue drops are not counted.\n\n")
         .append("| measure | Tracelet | Brave | OpenTelemetry | vs Brave | vs OTel | target | met |\n")
         .append("|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, Map<String, RunResult>> row : byMeasure.entrySet()) {
@@ -80,9 +81,12 @@ public final class BenchmarkReport {
 
   static String cell(RunResult result) {
     if (result == null) return "–";
-    Result<?> primary = result.getPrimaryResult();
-    String score = String.format(Locale.ROOT, "%.1f ± %.1f %s", primary.getScore(), primary.getScoreError(),
-        primary.getScoreUnit());
+    Result<?> scored = scored(result);
+    String score = String.format(Locale.ROOT, "%.1f ± %.1f %s", scored.getScore(), scored.getScoreError(),
+        scored.getScoreUnit());
+    if (scored != result.getPrimaryResult()) {
+      score = "delivered " + score + String.format(Locale.ROOT, " (%.1f offered)", result.getPrimaryResult().getScore());
+    }
     double bytes = bytesPerOp(result);
     return Double.isNaN(bytes) ? score : score + String.format(Locale.ROOT, ", %.0f B/op", bytes);
   }
@@ -92,12 +96,26 @@ public final class BenchmarkReport {
     return alloc == null ? Double.NaN : alloc.getScore();
   }
 
+  /** Whole bytes per operation: {@code -prof gc} adds a few thousandths of a byte of JMH's own. */
+  static long wholeBytesPerOp(RunResult result) {
+    return Math.round(bytesPerOp(result));
+  }
+
+  /**
+   * What a row compares: the {@code delivered} counter where a benchmark has one (the pipeline
+   * benchmarks, whose offers a full queue drops), else the primary score.
+   */
+  static Result<?> scored(RunResult result) {
+    Result<?> delivered = result.getSecondaryResults().get("delivered");
+    return delivered != null ? delivered : result.getPrimaryResult();
+  }
+
   static double score(RunResult result) {
-    return result.getPrimaryResult().getScore();
+    return scored(result).getScore();
   }
 
   static boolean isTime(RunResult result) {
-    return !result.getPrimaryResult().getScoreUnit().startsWith("ops/");
+    return !scored(result).getScoreUnit().startsWith("ops/");
   }
 
   static String ratio(RunResult tracelet, RunResult peer) {
@@ -115,13 +133,13 @@ public final class BenchmarkReport {
   enum Target {
     SAMPLED("sampledSpan", "≤ 1/3 the faster peer's time, ≤ 160 B/op") {
       @Override boolean check(Map<String, RunResult> libs) {
-        return fasterPeerFraction(libs) <= 1.0 / 3 && bytesPerOp(libs.get("tracelet")) <= 160;
+        return fasterPeerFraction(libs) <= 1.0 / 3 && wholeBytesPerOp(libs.get("tracelet")) <= 160;
       }
     },
     UNSAMPLED("unsampledSpan", "no slower than Brave, ≤ 48 B/op") {
       @Override boolean check(Map<String, RunResult> libs) {
         return timeFraction(libs.get("tracelet"), libs.get("brave")) <= 1.0
-            && bytesPerOp(libs.get("tracelet")) <= 48;
+            && wholeBytesPerOp(libs.get("tracelet")) <= 48;
       }
     },
     INJECT("inject", "≤ 1/2 the faster peer's time") {
@@ -137,10 +155,10 @@ public final class BenchmarkReport {
     ENCODE("encode", "≥ 3× Brave's throughput, ~0 B/op") {
       @Override boolean check(Map<String, RunResult> libs) {
         return timeFraction(libs.get("tracelet"), libs.get("brave")) <= 1.0 / 3
-            && bytesPerOp(libs.get("tracelet")) < 1;
+            && wholeBytesPerOp(libs.get("tracelet")) == 0;
       }
     },
-    RECORDER("recorder", "≥ 3× both peers' throughput") {
+    RECORDER("recorder", "≥ 3× both peers' delivered throughput") {
       @Override boolean check(Map<String, RunResult> libs) {
         return timeFraction(libs.get("tracelet"), libs.get("brave")) <= 1.0 / 3
             && timeFraction(libs.get("tracelet"), libs.get("otel")) <= 1.0 / 3;

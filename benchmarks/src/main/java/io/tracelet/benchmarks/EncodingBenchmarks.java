@@ -66,10 +66,10 @@ public class EncodingBenchmarks {
   }
 
   /** The same span, as Brave holds it. */
-  static MutableSpan toBrave(FinishedSpan span) {
+  public static MutableSpan toBrave(FinishedSpan span) {
     MutableSpan m = new MutableSpan();
     m.traceId(String.format("%016x%016x", span.traceIdHigh(), span.traceId()));
-    m.parentId(String.format("%016x", span.parentId()));
+    if (span.parentId() != 0L) m.parentId(String.format("%016x", span.parentId()));
     m.id(String.format("%016x", span.spanId()));
     m.name(span.name());
     m.kind(brave.Span.Kind.valueOf(span.kind().name()));
@@ -78,8 +78,10 @@ public class EncodingBenchmarks {
     m.localServiceName(span.localEndpoint().serviceName());
     m.localIp(span.localEndpoint().ipv4());
     Endpoint remote = span.remoteEndpoint();
-    m.remoteIpAndPort(remote.ipv4() != null ? remote.ipv4() : remote.ipv6(), remote.port());
-    m.remoteServiceName(remote.serviceName());
+    if (remote != null) {
+      m.remoteIpAndPort(remote.ipv4() != null ? remote.ipv4() : remote.ipv6(), remote.port());
+      m.remoteServiceName(remote.serviceName());
+    }
     for (int i = 0; i < span.tagCount(); i++) m.tag(span.tagKey(i), span.tagValue(i));
     for (int i = 0; i < span.eventCount(); i++) m.annotate(span.eventTimestamp(i), span.eventName(i));
     return m;
