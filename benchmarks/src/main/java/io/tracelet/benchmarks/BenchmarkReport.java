@@ -84,7 +84,7 @@ public final class BenchmarkReport {
     Result<?> scored = scored(result);
     String score = String.format(Locale.ROOT, "%.1f ± %.1f %s", scored.getScore(), scored.getScoreError(),
         scored.getScoreUnit());
-    if (scored != result.getPrimaryResult()) {
+    if (result.getSecondaryResults().containsKey("delivered")) {
       score = "delivered " + score + String.format(Locale.ROOT, " (%.1f offered)", result.getPrimaryResult().getScore());
     }
     double bytes = bytesPerOp(result);
