@@ -55,35 +55,17 @@ final class B3Propagator extends TraceFormat {
   }
 
   /**
-   * {@code {traceId}-{spanId}-{sampling}-{parentSpanId}} built in one char array. The parent
-   * needs the sampling field before it, so an undecided context is written without its parent.
+   * {@code {traceId}-{spanId}-{sampling}-{parentSpanId}}: one concatenation of the context's cached
+   * hex IDs, so a single exact-size String is all it allocates. The parent needs the sampling field
+   * before it, so an undecided context is written without its parent.
    */
   static String singleValue(TraceContext context) {
-    char sampling = context.debug() ? 'd'
-        : context.sampled() == null ? 0 : context.isSampled() ? '1' : '0';
-    if (!context.hasIds()) return sampling == 0 ? null : String.valueOf(sampling);
-    boolean high = context.traceIdHigh() != 0L;
-    boolean parent = sampling != 0 && context.parentId() != 0L;
-    char[] b = new char[(high ? 32 : 16) + 17 + (sampling != 0 ? 2 : 0) + (parent ? 17 : 0)];
-    int pos = 0;
-    if (high) {
-      LowerHex.write16(b, pos, context.traceIdHigh());
-      pos += 16;
-    }
-    LowerHex.write16(b, pos, context.traceId());
-    pos += 16;
-    b[pos++] = '-';
-    LowerHex.write16(b, pos, context.spanId());
-    pos += 16;
-    if (sampling != 0) {
-      b[pos++] = '-';
-      b[pos++] = sampling;
-    }
-    if (parent) {
-      b[pos++] = '-';
-      LowerHex.write16(b, pos, context.parentId());
-    }
-    return new String(b);
+    String sampling = context.debug() ? "d"
+        : context.sampled() == null ? null : context.isSampled() ? "1" : "0";
+    if (!context.hasIds()) return sampling;
+    if (sampling == null) return context.traceIdHex() + '-' + context.spanIdHex();
+    if (context.parentId() == 0L) return context.traceIdHex() + '-' + context.spanIdHex() + '-' + sampling;
+    return context.traceIdHex() + '-' + context.spanIdHex() + '-' + sampling + '-' + context.parentIdHex();
   }
 
   @Override <C> TraceContext extract(C carrier, Getter<C> getter, Baggage baggage) {

@@ -1,18 +1,17 @@
 package io.tracelet.propagation;
 
 /**
- * Lowercase hex of IDs, read and written by index. Every format's hot path goes through here, so
- * it works on the header String in place and on caller-owned char arrays: no substrings, no boxing.
+ * Lowercase hex IDs, read by index. Every format's extraction goes through here, so it works on
+ * the header String in place: no substrings, no boxing. (Injection uses the context's cached hex.)
  */
 final class LowerHex {
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
-
   /** The value of a lowercase hex digit, or -1; indexed by ASCII code. */
   private static final byte[] VALUES = new byte[128];
 
   static {
     java.util.Arrays.fill(VALUES, (byte) -1);
-    for (int i = 0; i < 16; i++) VALUES[DIGITS[i]] = (byte) i;
+    String digits = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) VALUES[digits.charAt(i)] = (byte) i;
   }
 
   /** The value of {@code c} as a lowercase hex digit, or -1 when it is not one. */
@@ -42,14 +41,6 @@ final class LowerHex {
       v = (v << 4) | d;
     }
     return invalid < 0 ? 0L : v;
-  }
-
-  /** Writes {@code v} as 16 hex characters into {@code dest} at {@code offset}. */
-  static void write16(char[] dest, int offset, long v) {
-    for (int i = offset + 15; i >= offset; i--) {
-      dest[i] = DIGITS[(int) v & 0xf];
-      v >>>= 4;
-    }
   }
 
   private LowerHex() {
