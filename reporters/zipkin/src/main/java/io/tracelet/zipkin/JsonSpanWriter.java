@@ -31,9 +31,10 @@ final class JsonSpanWriter extends SpanWriter {
   private static final byte[] ANNOTATIONS = ascii(",\"annotations\":[");
   private static final byte[] ANNOTATION_TIMESTAMP = ascii("{\"timestamp\":");
   private static final byte[] ANNOTATION_VALUE = ascii(",\"value\":\"");
+  private static final byte[] ANNOTATION_END = ascii("\"}");
   private static final byte[] TAGS = ascii(",\"tags\":{");
   private static final byte[] TAG_KEY = ascii(",\""); // from offset 1 for the first tag
-  private static final byte[] TAG_VALUE = ascii(":\""); // after the key's closing quote
+  private static final byte[] TAG_VALUE = ascii("\":\""); // the key's closing quote, then the value's opening one
   private static final byte[] DEBUG = ascii(",\"debug\":true");
   private static final byte[] SHARED = ascii(",\"shared\":true");
 
@@ -102,8 +103,9 @@ final class JsonSpanWriter extends SpanWriter {
         if (i > 0) out.writeByte(',');
         out.writeBytes(ANNOTATION_TIMESTAMP);
         out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
-        out.writeJsonField(ANNOTATION_VALUE, 0, span.eventName(i), escapeNonAscii);
-        out.writeByte('}');
+        out.writeBytes(ANNOTATION_VALUE);
+        writeRepeated(span.eventName(i), out);
+        out.writeBytes(ANNOTATION_END);
       }
       out.writeByte(']');
     }
@@ -111,7 +113,8 @@ final class JsonSpanWriter extends SpanWriter {
     if (tagCount > 0) {
       out.writeBytes(TAGS);
       for (int i = 0; i < tagCount; i++) {
-        out.writeJsonField(TAG_KEY, i == 0 ? 1 : 0, span.tagKey(i), escapeNonAscii);
+        out.writeBytes(TAG_KEY, i == 0 ? 1 : 0, i == 0 ? 1 : 2);
+        writeRepeated(span.tagKey(i), out);
         out.writeJsonField(TAG_VALUE, 0, span.tagValue(i), escapeNonAscii);
       }
       out.writeByte('}');
@@ -124,7 +127,13 @@ final class JsonSpanWriter extends SpanWriter {
   @Override void writeEndpoint(Endpoint endpoint, boolean local, Buffer out) {
     if (!present(endpoint)) return;
     out.writeBytes(local ? LOCAL_ENDPOINT : REMOTE_ENDPOINT);
-    boolean empty = writeStringField(SERVICE_NAME, endpoint.serviceName(), true, out);
+    String serviceName = endpoint.serviceName();
+    boolean empty = serviceName == null;
+    if (!empty) {
+      out.writeBytes(SERVICE_NAME, 1, SERVICE_NAME.length - 1);
+      writeRepeated(serviceName, out);
+      out.writeByte('"');
+    }
     empty = writeStringField(IPV4, endpoint.ipv4(), empty, out);
     empty = writeStringField(IPV6, endpoint.ipv6(), empty, out);
     int port = endpoint.port();
@@ -133,6 +142,10 @@ final class JsonSpanWriter extends SpanWriter {
       out.writeDecimal(port);
     }
     out.writeByte('}');
+  }
+
+  @Override void writeCacheable(String s, Buffer out) {
+    out.writeJsonString(s, escapeNonAscii);
   }
 
   /** Writes {@code "key":"value"}, after a comma unless the object is still empty; nothing for null. */

@@ -102,13 +102,13 @@ final class Proto3SpanWriter extends SpanWriter {
         out.writeByte(ANNOTATION_TIMESTAMP);
         out.writeLongLittleEndian(eventTimestamp);
       }
-      writeString(ANNOTATION_VALUE, span.eventName(i), out);
+      writeRepeated(ANNOTATION_VALUE, span.eventName(i), out);
       out.endLengthPrefix(length);
     }
     for (int i = 0, count = span.tagCount(); i < count; i++) {
       out.writeByte(TAG);
       int length = out.beginLengthPrefix();
-      writeString(ENTRY_KEY, span.tagKey(i), out);
+      writeRepeated(ENTRY_KEY, span.tagKey(i), out);
       writeString(ENTRY_VALUE, span.tagValue(i), out);
       out.endLengthPrefix(length);
     }
@@ -128,7 +128,7 @@ final class Proto3SpanWriter extends SpanWriter {
     out.writeByte(local ? LOCAL_ENDPOINT : REMOTE_ENDPOINT);
     int length = out.beginLengthPrefix();
     String serviceName = endpoint.serviceName();
-    if (serviceName != null) writeString(ENDPOINT_SERVICE_NAME, serviceName, out);
+    if (serviceName != null) writeRepeated(ENDPOINT_SERVICE_NAME, serviceName, out);
     String ipv4 = endpoint.ipv4();
     if (ipv4 != null) writeIpv4(ipv4, out);
     String ipv6 = endpoint.ipv6();
@@ -144,6 +144,19 @@ final class Proto3SpanWriter extends SpanWriter {
   /** A length-delimited UTF-8 field; nothing for the empty string, proto3's default. */
   private static void writeString(int key, String value, Buffer out) {
     if (!value.isEmpty()) out.writeUtf8Field(key, value);
+  }
+
+  /** As {@link #writeString}, through the cache of strings that recur by identity. */
+  private void writeRepeated(int key, String value, Buffer out) {
+    if (value.isEmpty()) return;
+    out.writeByte(key);
+    writeRepeated(value, out);
+  }
+
+  @Override void writeCacheable(String s, Buffer out) {
+    int at = out.beginLengthPrefix();
+    out.writeUtf8(s);
+    out.endLengthPrefix(at);
   }
 
   /** The 4 bytes of a dotted quad, which {@link Endpoint} has already validated. */

@@ -33,4 +33,31 @@ class BufferTest {
       assertThat(written(b -> b.writeHex(v))).isEqualTo(String.format("%016x", v));
     }
   }
+
+  @Test void swarEscapesFindExactlyTheBytesJsonEscapes() {
+    for (int lane = 0; lane < 8; lane++) {
+      for (int b = 0; b < 0x80; b++) {
+        long x = 0x6161616161616161L & ~(0xffL << 8 * lane) | (long) b << 8 * lane; // 'a' elsewhere
+        boolean escaped = b < 0x20 || b == '"' || b == '\\';
+        assertThat(Buffer.escapes(x)).as("byte %s in lane %s", b, lane)
+            .isEqualTo(escaped ? 0x80L << 8 * lane : 0L);
+      }
+    }
+    // every byte an escape, and escapes next to bytes that could borrow from them
+    assertThat(Buffer.escapes(0x1f225c001f225c00L)).isEqualTo(0x8080808080808080L);
+    assertThat(Buffer.escapes(0x7f207f217f5b7f5dL)).isZero();
+  }
+
+  /** A char above U+00FF whose low byte is plain ASCII must not pass for that ASCII character. */
+  @Test void charsAboveLatin1WithAsciiLowBytesAreNotTakenForAscii() {
+    byte[] quote = {'"'};
+    String s = "plain text then \u0141\u4e22\u015c, and \" later";
+    Buffer json = new Buffer(1);
+    json.writeJsonField(quote, 0, s, false);
+    assertThat(new String(json.array, 0, json.size, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("\"plain text then \u0141\u4e22\u015c, and \\\" later\"");
+    Buffer proto = new Buffer(1);
+    proto.writeUtf8Field(0x0a, s);
+    assertThat(new String(proto.array, 2, proto.size - 2, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(s);
+  }
 }

@@ -189,6 +189,44 @@ class SpanEncoderTest {
     }
   }
 
+  /**
+   * Tag keys, event names and remote service names go through the writer's cache of strings that
+   * recur by identity: with more of them than it holds (so entries are evicted), hostile ones and
+   * ones of about an entry's size, equal copies that are other objects, and the same span encoded
+   * again after others, every encoding must be the bytes a fresh encoder (an empty cache) writes.
+   */
+  @Test void stringsRepeatedByIdentityEncodeAsByAFreshEncoder() {
+    RandomSpans random = new RandomSpans(7);
+    List<String> pool = new ArrayList<>();
+    for (int i = 0; i < 600; i++) pool.add(i % 3 == 0 ? random.hostile(70) : "key." + i);
+    for (int length : new int[] {10, 21, 22, 62, 63, 64, 65, 100}) {
+      pool.add("k".repeat(length));
+      pool.add("é".repeat(length / 2)); // two UTF-8 bytes each; in ASCII JSON a 6-byte escape
+      pool.add("\"".repeat(length / 2));
+    }
+    java.util.Random pick = new java.util.Random(8);
+    List<java.util.function.Supplier<SpanEncoder>> kinds =
+        List.of(SpanEncoder::json, SpanEncoder::proto3, () -> new SpanEncoder(new JsonSpanWriter(true)));
+    for (java.util.function.Supplier<SpanEncoder> kind : kinds) {
+      SpanEncoder encoder = kind.get();
+      List<TestSpan> spans = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        TestSpan span = new TestSpan();
+        for (int t = pick.nextInt(12); t > 0; t--) {
+          String key = pool.get(pick.nextInt(pool.size()));
+          if (!span.tagKeys.contains(key)) span.tag(pick.nextBoolean() ? key : new String(key), "v");
+        }
+        for (int e = pick.nextInt(3); e > 0; e--) span.event(1L + e, pool.get(pick.nextInt(pool.size())));
+        span.remoteEndpoint = Endpoint.of(pool.get(pick.nextInt(pool.size())), "10.0.0.1", 80);
+        spans.add(span);
+        spans.add(spans.get(pick.nextInt(spans.size()))); // an earlier span again
+      }
+      for (TestSpan span : spans) {
+        assertThat(encoder.encode(span)).as(encoder.toString()).isEqualTo(kind.get().encode(span));
+      }
+    }
+  }
+
   @ParameterizedTest @EnumSource(ZipkinModel.Format.class)
   void encodingToAStreamWritesTheSameBytes(ZipkinModel.Format format) throws IOException {
     RandomSpans random = new RandomSpans(42);
