@@ -71,6 +71,19 @@ final class Buffer {
     size += length;
   }
 
+  /**
+   * Writes {@code src[offset, offset + length)}, at most 64 bytes, eight at a time: faster than
+   * {@code System.arraycopy}'s call for such short runs. Reads up to 7 bytes past the run, which
+   * must lie in {@code src}.
+   */
+  void writeShortBytes(byte[] src, int offset, int length) {
+    ensure(64 + 7);
+    byte[] a = array;
+    int p = size;
+    for (int i = 0; i < length; i += 8) LONG_LITTLE_ENDIAN.set(a, p + i, (long) LONG_LITTLE_ENDIAN.get(src, offset + i));
+    size = p + length;
+  }
+
   /** Writes 16 lowercase hex digits. */
   void writeHex(long v) {
     ensure(16);
@@ -278,8 +291,8 @@ final class Buffer {
     }
     ensure(prefixLength + length * 6 + 1);
     byte[] a = array;
-    System.arraycopy(prefix, offset, a, size, prefixLength);
-    int p = size + prefixLength;
+    int p = size;
+    for (int i = offset; i < prefix.length; i++) a[p++] = prefix[i]; // short: no arraycopy call
     // Plain ASCII up to the first char to escape; the rest, if any, in writeJsonChars.
     int plain = copyAscii(s, length, a, p) ? firstToEscape(a, p, length) : 0;
     size = p + plain;

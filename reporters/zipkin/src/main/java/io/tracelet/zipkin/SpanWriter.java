@@ -84,7 +84,7 @@ abstract class SpanWriter {
       }
       return;
     }
-    out.writeBytes(repeatedBytes, entry * ENTRY_BYTES, repeatedLengths[entry] & 0xff);
+    out.writeShortBytes(repeatedBytes, entry * ENTRY_BYTES, repeatedLengths[entry] & 0xff);
   }
 
   /** True when there is something of the endpoint to write. */

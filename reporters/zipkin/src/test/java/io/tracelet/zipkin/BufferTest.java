@@ -34,6 +34,20 @@ class BufferTest {
     }
   }
 
+  @Test void shortBytesOfEveryLengthUpTo64() {
+    byte[] source = new byte[64 + 7 + 3];
+    for (int i = 0; i < source.length; i++) source[i] = (byte) ('A' + i % 26);
+    for (int length = 0; length <= 64; length++) {
+      int n = length;
+      String expected = "x" + new String(source, 3, n, US_ASCII) + "y";
+      assertThat(written(b -> {
+        b.writeByte('x');
+        b.writeShortBytes(source, 3, n);
+        b.writeByte('y');
+      })).isEqualTo(expected);
+    }
+  }
+
   @Test void swarEscapesFindExactlyTheBytesJsonEscapes() {
     for (int lane = 0; lane < 8; lane++) {
       for (int b = 0; b < 0x80; b++) {
