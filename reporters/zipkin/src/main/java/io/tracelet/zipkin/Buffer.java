@@ -294,7 +294,9 @@ final class Buffer {
     int p = size;
     for (int i = offset; i < prefix.length; i++) a[p++] = prefix[i]; // short: no arraycopy call
     // Plain ASCII up to the first char to escape; the rest, if any, in writeJsonChars.
-    int plain = copyAscii(s, length, a, p) ? firstToEscape(a, p, length) : 0;
+    // Short strings: escapes noted per char; longer: found afterwards, eight bytes at a time.
+    int plain = length <= 16 ? copyJson(s, length, a, p)
+        : copyAscii(s, length, a, p) ? firstToEscape(a, p, length) : 0;
     size = p + plain;
     if (plain < length) writeJsonChars(s, plain, length, escapeNonAscii);
     array[size++] = '"';
@@ -313,6 +315,20 @@ final class Buffer {
       all |= c;
     }
     return all < 0x80;
+  }
+
+  // As copyAscii, noting escapes as it goes; returns where the char-by-char path must take over.
+  private static int copyJson(String s, int length, byte[] a, int p) {
+    int all = 0;
+    int escapes = 0;
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      a[p + i] = (byte) c;
+      all |= c;
+      escapes |= JSON_ESCAPE[c & 0x7f];
+    }
+    if (all >= 0x80) return 0;
+    return escapes == 0 ? length : firstToEscape(a, p, length);
   }
 
   /**

@@ -48,6 +48,33 @@ class BufferTest {
     }
   }
 
+  /**
+   * A JSON field's fast paths (escapes noted per char up to 16 chars, found eight bytes at a time
+   * beyond) write what the char-by-char path writes, for a special char at every position.
+   */
+  @Test void jsonFieldsOfEveryShortLengthWithASpecialCharAnywhereMatchTheCharByCharPath() {
+    byte[] prefix = {',', '"'};
+    for (boolean ascii : new boolean[] {false, true}) {
+      for (int length = 1; length <= 40; length++) {
+        for (int at = 0; at < length; at++) {
+          for (char special : new char[] {'"', '\\', '\n', '\u001f', '\u007f', 'é', '\u0141', '\u2028', '\ud83d'}) {
+            char[] chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ".substring(0, length).toCharArray();
+            chars[at] = special;
+            String s = new String(chars);
+            Buffer fast = new Buffer(1);
+            fast.writeJsonField(prefix, 1, s, ascii);
+            Buffer slow = new Buffer(1);
+            slow.writeByte('"');
+            slow.writeJsonString(s, ascii);
+            slow.writeByte('"');
+            assertThat(java.util.Arrays.copyOf(fast.array, fast.size)).as("%s", s)
+                .isEqualTo(java.util.Arrays.copyOf(slow.array, slow.size));
+          }
+        }
+      }
+    }
+  }
+
   @Test void swarEscapesFindExactlyTheBytesJsonEscapes() {
     for (int lane = 0; lane < 8; lane++) {
       for (int b = 0; b < 0x80; b++) {
