@@ -1,5 +1,7 @@
 package io.tracelet;
 
+import java.util.Arrays;
+
 /**
  * Describes a span before it starts: name, kind, parent, remote peer, first tags and start time.
  *
@@ -75,7 +77,7 @@ public final class SpanBuilder {
   /** A tag set at start; cheaper than tagging an unsampled span later, and seen by nothing else. */
   public SpanBuilder tag(String key, String value) {
     if (key == null || value == null) return this;
-    if (tagCount * 2 == tags.length) tags = java.util.Arrays.copyOf(tags, Math.max(4, tags.length * 2));
+    if (tagCount * 2 == tags.length) tags = Arrays.copyOf(tags, Math.max(4, tags.length * 2));
     tags[2 * tagCount] = key;
     tags[2 * tagCount + 1] = value;
     tagCount++;
