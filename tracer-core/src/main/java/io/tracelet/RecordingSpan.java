@@ -61,12 +61,17 @@ final class RecordingSpan extends Span implements FinishedSpan {
 
   /** Epoch microseconds now, on this span's clock anchor. */
   long nowMicros() {
-    if (startNanos == NO_ANCHOR) return tracer.clock().epochMicros();
-    return startTimestamp + (tracer.clock().nanoTime() - startNanos) / 1000L;
+    return hasClockAnchor() ? epochMicrosAt(tracer.clock().nanoTime()) : tracer.clock().epochMicros();
   }
 
-  long startNanos() {
-    return startNanos;
+  /** False when the start time was given explicitly: then nothing ties this span to nanoTime. */
+  boolean hasClockAnchor() {
+    return startNanos != NO_ANCHOR;
+  }
+
+  /** The epoch microseconds at {@code nanos} (a nanoTime reading), on this span's clock anchor. */
+  long epochMicrosAt(long nanos) {
+    return startTimestamp + (nanos - startNanos) / 1000L;
   }
 
   @Override public TraceContext context() {
@@ -97,8 +102,7 @@ final class RecordingSpan extends Span implements FinishedSpan {
   private void putTag(String key, String value, int maxTags) {
     String[] t = tags;
     int count = tagCount;
-    int i = 0;
-    while (i < count && !t[2 * i].equals(key)) i++;
+    int i = tagIndex(key);
     if (i == count && count >= maxTags) {
       tracer.metrics().tagsDropped.increment();
       return;
@@ -120,6 +124,13 @@ final class RecordingSpan extends Span implements FinishedSpan {
     t[2 * count] = key;
     t[2 * count + 1] = value;
     tagCount = count + 1;
+  }
+
+  /** The index of tag {@code key}, or {@link #tagCount} when there is none. */
+  private int tagIndex(String key) {
+    int i = 0;
+    while (i < tagCount && !tags[2 * i].equals(key)) i++;
+    return i;
   }
 
   static String truncate(String value, int length) {
@@ -163,7 +174,7 @@ final class RecordingSpan extends Span implements FinishedSpan {
 
   @Override public void finish() {
     if (!STATE.compareAndSet(this, LIVE, FINISHED)) return; // volatile CAS: one finish wins
-    duration = startNanos == NO_ANCHOR
+    duration = !hasClockAnchor()
         ? Math.max(0L, tracer.clock().epochMicros() - startTimestamp)
         : Math.max(1L, (tracer.clock().nanoTime() - startNanos + 500L) / 1000L);
     record();
@@ -176,15 +187,11 @@ final class RecordingSpan extends Span implements FinishedSpan {
   }
 
   private void record() {
-    if (error != null) {
-      boolean tagged = false;
-      for (int i = 0; i < tagCount && !tagged; i++) tagged = tags[2 * i].equals("error");
-      if (!tagged) {
-        String message = error.getMessage();
-        // Past the tag limit on purpose: a failed span must show as failed.
-        putTag("error", message == null || message.isEmpty() ? error.getClass().getSimpleName() : message,
-            Integer.MAX_VALUE);
-      }
+    if (error != null && tagIndex("error") == tagCount) {
+      String message = error.getMessage();
+      // Past the tag limit on purpose: a failed span must show as failed.
+      putTag("error", message == null || message.isEmpty() ? error.getClass().getSimpleName() : message,
+          Integer.MAX_VALUE);
     }
     tracer.recorder().offer(this);
   }

@@ -116,10 +116,6 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     thread.start();
   }
 
-  int capacity() {
-    return ring.length;
-  }
-
   /** Queues a finished span, or drops and counts it. Never blocks, never loops. */
   void offer(RecordingSpan span) {
     if (closed) { // volatile read: sees close() promptly
@@ -327,9 +323,5 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
       LOG.log(Level.WARNING, "reporter " + reporter + " still failing: " + failureStreak + " batch(es) in a row; last: " + t);
       lastFailureLog = now;
     }
-  }
-
-  boolean isRunning() {
-    return thread.isAlive();
   }
 }

@@ -113,12 +113,10 @@ public final class Tracer {
     long startNanos;
     if (startTimestamp != 0L) {
       startNanos = RecordingSpan.NO_ANCHOR;
-    } else if (localParent instanceof RecordingSpan
-        && ((RecordingSpan) localParent).startNanos() != RecordingSpan.NO_ANCHOR) {
-      // A local child: its time derives from the local root's wall-clock reading, never the wall clock.
-      RecordingSpan p = (RecordingSpan) localParent;
+    } else if (localParent instanceof RecordingSpan && ((RecordingSpan) localParent).hasClockAnchor()) {
+      // A local child: its time derives from its parent's anchor, never from the wall clock.
       startNanos = clock.nanoTime();
-      startTimestamp = p.startTimestamp() + (startNanos - p.startNanos()) / 1000L;
+      startTimestamp = ((RecordingSpan) localParent).epochMicrosAt(startNanos);
     } else {
       startNanos = clock.nanoTime();
       startTimestamp = epochMicrosAt(startNanos);
