@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service the official W3C trace-context test harness drives, instrumented by hand with
@@ -150,10 +151,18 @@ public final class W3CTestService implements AutoCloseable {
     }
   }
 
-  /** Stops listening, then flushes and closes tracing. */
+  /**
+   * Stops listening, lets requests in flight finish (their server spans end after the response is
+   * written), then flushes and closes tracing.
+   */
   @Override public void close() {
     server.stop(0);
     executor.shutdown();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     tracing.close();
   }
 
