@@ -139,14 +139,13 @@ final class B3Propagator extends TraceFormat {
     String sampled = getter.get(carrier, SAMPLED);
     if (sampled != null) {
       int b = skipOws(sampled, 0, sampled.length());
-      int e = firstValueEnd(sampled, b);
-      if (e - b == 1 && sampled.charAt(b) == '1') {
+      if (valueEndsAt(sampled, b + 1) && sampled.charAt(b) == '1') {
         sampling = ACCEPT;
-      } else if (e - b == 1 && sampled.charAt(b) == '0') {
+      } else if (valueEndsAt(sampled, b + 1) && sampled.charAt(b) == '0') {
         sampling = DENY;
-      } else if (e - b == 4 && sampled.regionMatches(true, b, "true", 0, 4)) {
+      } else if (valueEndsAt(sampled, b + 4) && sampled.regionMatches(true, b, "true", 0, 4)) {
         sampling = ACCEPT; // the spec allows accepting what old clients sent
-      } else if (e - b == 5 && sampled.regionMatches(true, b, "false", 0, 5)) {
+      } else if (valueEndsAt(sampled, b + 5) && sampled.regionMatches(true, b, "false", 0, 5)) {
         sampling = DENY;
       } else {
         return null; // restart the trace rather than guess a decision
@@ -156,14 +155,14 @@ final class B3Propagator extends TraceFormat {
     if (flags != null) {
       int b = skipOws(flags, 0, flags.length());
       // Only "1" means anything (debug); B3 says no one treats the field as a bit set.
-      if (firstValueEnd(flags, b) - b == 1 && flags.charAt(b) == '1') sampling = DEBUG;
+      if (valueEndsAt(flags, b + 1) && flags.charAt(b) == '1') sampling = DEBUG;
     }
 
     String traceIdValue = getter.get(carrier, TRACE_ID);
     if (traceIdValue == null) return samplingOnly(sampling, baggage);
     int tb = skipOws(traceIdValue, 0, traceIdValue.length());
-    int traceLen = firstValueEnd(traceIdValue, tb) - tb;
-    if (traceLen != 16 && traceLen != 32) return null;
+    int traceLen = valueEndsAt(traceIdValue, tb + 16) ? 16 : valueEndsAt(traceIdValue, tb + 32) ? 32 : 0;
+    if (traceLen == 0) return null;
     long traceIdHigh = traceLen == 32 ? LowerHex.parse16(traceIdValue, tb) : 0L;
     long traceId = LowerHex.parse16(traceIdValue, tb + traceLen - 16);
     if (traceId == 0L || (traceIdHigh == 0L && traceLen == 32 && !LowerHex.isLowerHex(traceIdValue, tb, 16))) {
@@ -186,7 +185,21 @@ final class B3Propagator extends TraceFormat {
   private static long id(String value) {
     if (value == null) return 0L;
     int b = skipOws(value, 0, value.length());
-    return firstValueEnd(value, b) - b != 16 ? 0L : LowerHex.parse16(value, b);
+    return valueEndsAt(value, b + 16) ? LowerHex.parse16(value, b) : 0L;
+  }
+
+  /**
+   * True when the first value of a header can end at {@code at}: only optional whitespace lies
+   * between there and the end of the header or the comma that starts its next value. Checked
+   * where the expected length puts the end, rather than searching for a comma, since most headers
+   * hold one value of the expected length. (The characters before {@code at} are the caller's to
+   * check.)
+   */
+  private static boolean valueEndsAt(String value, int at) {
+    int length = value.length();
+    if (at > length) return false;
+    int rest = skipOws(value, at, length);
+    return rest == length || value.charAt(rest) == ',';
   }
 
   /**
