@@ -100,6 +100,30 @@ class SpanRecorderTest {
     assertThat(m.spansAccepted()).isEqualTo(m.spansReported()).isEqualTo(received.get());
   }
 
+  /**
+   * Rings small enough to wrap thousands of times, so that producers store into slots the consumer
+   * emptied moments before: every accepted span still arrives once, none twice, none made up.
+   */
+  @Test void smallRingsThatWrapConstantlyDeliverEachAcceptedSpanExactlyOnce() throws Exception {
+    for (int capacity : new int[] {2, 4, 16, 128, 1024}) {
+      MarkingReporter reporter = new MarkingReporter();
+      Tracing tracing = Tracing.newBuilder().reporter(reporter).queueCapacity(capacity).build();
+      int producers = 4;
+      int perProducer = 200_000;
+
+      produce(tracing.tracer(), producers, perProducer);
+      assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
+      tracing.close();
+
+      TracingMetrics m = tracing.metrics();
+      assertThat(m.spansAccepted() + m.spansDropped()).as("ring of %s", capacity)
+          .isEqualTo((long) producers * perProducer);
+      assertThat(reporter.duplicates).as("ring of %s", capacity).isZero();
+      assertThat(reporter.received).as("ring of %s", capacity)
+          .isEqualTo(m.spansAccepted()).isEqualTo(m.spansReported()).isEqualTo(reporter.seen.cardinality());
+    }
+  }
+
   @Test void closeDeliversEverythingQueuedBeforeItAndStopsTheThread() throws Exception {
     MarkingReporter reporter = new MarkingReporter();
     boolean[] closed = new boolean[1];
