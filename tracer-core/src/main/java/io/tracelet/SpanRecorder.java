@@ -53,6 +53,8 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
   private static final int RELEASE_EVERY = 64;
+  /** How long the consumer sleeps at a time while a descheduled producer holds up its slot. */
+  private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
   private static final VarHandle PERMITS;
   private static final VarHandle PRODUCER_INDEX;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(RecordingSpan[].class);
@@ -263,13 +265,17 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     RecordingSpan span = (RecordingSpan) SLOT.getAcquire(ring, offset); // acquire: pairs with offer's release
     if (span == null) {
       if (index == (long) PRODUCER_INDEX.getVolatile(this)) return null; // volatile: nothing claimed
-      // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only).
+      // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only):
+      // spin briefly, then sleep. A producer still not done after the spins was descheduled
+      // between its two steps, and sleeping leaves this core idle, where the scheduler can run it
+      // at once; yielding would keep this core busy while the producer waits in another core's
+      // queue (with two producers on two cores, yielding here delivered half as many spans).
       for (int spins = 0; (span = (RecordingSpan) SLOT.getAcquire(ring, offset)) == null; spins++) {
         if (spins < 100) {
           Thread.onSpinWait();
         } else {
           if (stopping && System.nanoTime() - stopDeadline > 0) return null;
-          Thread.yield();
+          LockSupport.parkNanos(this, STALLED_PARK_NANOS);
         }
       }
     }
