@@ -53,6 +53,8 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
   private static final int RELEASE_EVERY = 64;
+  /** How long the consumer spins on a claimed slot before taking its producer for descheduled. */
+  private static final long STALL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
   /** How long the consumer sleeps at a time while a descheduled producer holds up its slot. */
   private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
   private static final VarHandle PERMITS;
@@ -266,15 +268,18 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     if (span == null) {
       if (index == (long) PRODUCER_INDEX.getVolatile(this)) return null; // volatile: nothing claimed
       // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only):
-      // spin briefly, then sleep. A producer still not done after the spins was descheduled
-      // between its two steps, and sleeping leaves this core idle, where the scheduler can run it
-      // at once; yielding would keep this core busy while the producer waits in another core's
-      // queue (with two producers on two cores, yielding here delivered half as many spans).
-      for (int spins = 0; (span = (RecordingSpan) SLOT.getAcquire(ring, offset)) == null; spins++) {
-        if (spins < 100) {
+      // spin for up to STALL_SPIN_NANOS, which covers a store delayed by cache misses, then sleep.
+      // A producer still not done was descheduled between its two steps, and sleeping leaves this
+      // core idle, where the scheduler can run it at once; yielding would keep this core busy
+      // while the producer waits in another core's queue (with two producers on two cores,
+      // yielding here delivered half as many spans).
+      long spinUntil = System.nanoTime() + STALL_SPIN_NANOS;
+      while ((span = (RecordingSpan) SLOT.getAcquire(ring, offset)) == null) {
+        long now = System.nanoTime();
+        if (now - spinUntil < 0) {
           Thread.onSpinWait();
         } else {
-          if (stopping && System.nanoTime() - stopDeadline > 0) return null;
+          if (stopping && now - stopDeadline > 0) return null;
           LockSupport.parkNanos(this, STALLED_PARK_NANOS);
         }
       }
