@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every benchmark side by side with Brave and OpenTelemetry (1 fork, 3x1 s warmup, 5x1 s measurement,
+# Runs every benchmark side by side with Brave and OpenTelemetry (2 forks, each 3x1 s warmup and 4x1 s measurement,
 # -prof gc) and writes the Markdown table to benchmarks/RESULTS.md (or the file given as $1).
 # An optional second argument narrows the run to benchmarks matching a JMH regular expression.
-# Takes about 8 minutes on 2 cores; run it on a quiet machine.
+# Takes about 15 minutes on 2 cores; run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-benchmarks/RESULTS.md}"
