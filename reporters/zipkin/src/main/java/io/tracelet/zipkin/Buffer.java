@@ -14,8 +14,10 @@ import java.util.Arrays;
  * batch so that encoding makes no garbage once it has grown to the largest message.
  *
  * <p>Written by hand, not with a {@code ByteBuffer} or {@code String.getBytes}: UTF-8 and JSON
- * escaping happen in one pass over each string, straight into this array, without intermediate
- * copies. Not thread-safe.
+ * escaping happen straight into this array, allocating nothing. A string is copied once as ASCII
+ * (strings over 32 chars through a reused char array, for the JDK's vectorized ASCII encoder), and
+ * only a string that needs escapes or is not ASCII takes a second, char-by-char pass. Holds 8 KiB
+ * of scratch besides the array. Not thread-safe.
  */
 final class Buffer {
   private static final byte[] HEX = {
