@@ -35,8 +35,10 @@ final class RecordingSpan extends Span implements FinishedSpan {
   private String name;
   private Endpoint remoteEndpoint;
   private long duration;
-  // Tags as key0, value0, key1, value1...: a flat array, allocated at the first tag.
-  private String[] tags;
+  // The first two tags in fields, for most spans have at most two: no array to allocate. The
+  // others as key, value, key, value... in an array allocated at the third tag.
+  private String key0, value0, key1, value1;
+  private String[] moreTags;
   private int tagCount;
   private long[] eventTimes;
   private String[] eventNames;
@@ -100,7 +102,6 @@ final class RecordingSpan extends Span implements FinishedSpan {
   }
 
   private void putTag(String key, String value, int maxTags) {
-    String[] t = tags;
     int count = tagCount;
     int i = tagIndex(key);
     if (i == count && count >= maxTags) {
@@ -112,24 +113,30 @@ final class RecordingSpan extends Span implements FinishedSpan {
       value = truncate(value, maxLength);
       tracer.metrics().tagValuesTruncated.increment();
     }
-    if (i < count) {
-      t[2 * i + 1] = value;
-      return;
+    if (i == 0) {
+      key0 = key;
+      value0 = value;
+    } else if (i == 1) {
+      key1 = key;
+      value1 = value;
+    } else {
+      int at = 2 * (i - 2);
+      String[] more = moreTags;
+      if (more == null) {
+        more = moreTags = new String[8];
+      } else if (at == more.length) {
+        more = moreTags = Arrays.copyOf(more, more.length * 2);
+      }
+      more[at] = key;
+      more[at + 1] = value;
     }
-    if (t == null) {
-      t = tags = new String[4]; // room for two tags: most spans have few
-    } else if (2 * count == t.length) {
-      t = tags = Arrays.copyOf(t, t.length * 2);
-    }
-    t[2 * count] = key;
-    t[2 * count + 1] = value;
-    tagCount = count + 1;
+    if (i == count) tagCount = count + 1;
   }
 
   /** The index of tag {@code key}, or {@link #tagCount} when there is none. */
   private int tagIndex(String key) {
     int i = 0;
-    while (i < tagCount && !tags[2 * i].equals(key)) i++;
+    while (i < tagCount && !tagKey(i).equals(key)) i++;
     return i;
   }
 
@@ -207,7 +214,7 @@ final class RecordingSpan extends Span implements FinishedSpan {
   /** A rough size of this span's Zipkin JSON, for batching by bytes. */
   int estimatedSize() {
     int size = 220 + name.length();
-    for (int i = 0; i < 2 * tagCount; i++) size += tags[i].length() + 3;
+    for (int i = 0; i < tagCount; i++) size += tagKey(i).length() + tagValue(i).length() + 6;
     for (int i = 0; i < eventCount; i++) size += eventNames[i].length() + 40;
     return size;
   }
@@ -268,11 +275,11 @@ final class RecordingSpan extends Span implements FinishedSpan {
   }
 
   @Override public String tagKey(int i) {
-    return tags[2 * i];
+    return i == 0 ? key0 : i == 1 ? key1 : moreTags[2 * (i - 2)];
   }
 
   @Override public String tagValue(int i) {
-    return tags[2 * i + 1];
+    return i == 0 ? value0 : i == 1 ? value1 : moreTags[2 * (i - 2) + 1];
   }
 
   @Override public int eventCount() {
