@@ -11,26 +11,29 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 // Cache-line padding by inheritance: the JVM lays out a superclass's fields before a subclass's,
-// so the producers' two counters and the consumer's state never share a 64-byte line.
+// so the producers' fields, the consumer's published index and the consumer's own state never
+// share a 64-byte line.
 abstract class RecorderPad0 {
   long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 
-abstract class RecorderPermits extends RecorderPad0 {
-  /** Slots claimed and not yet released by the consumer: producers' admission counter. */
-  volatile long permits;
+abstract class RecorderProducerFields extends RecorderPad0 {
+  /** The next slot index to hand out; also the count of accepted spans. */
+  volatile long producerIndex;
+  /** Producers' cached bound: indices below it have a free slot. Read and written acquire/release. */
+  long producerLimit;
 }
 
-abstract class RecorderPad1 extends RecorderPermits {
+abstract class RecorderPad1 extends RecorderProducerFields {
   long p10, p11, p12, p13, p14, p15, p16, p17;
 }
 
-abstract class RecorderProducerIndex extends RecorderPad1 {
-  /** The next slot index to hand out; also the count of accepted spans. */
-  volatile long producerIndex;
+abstract class RecorderReleasedIndex extends RecorderPad1 {
+  /** Every slot below this index has been consumed and emptied. Written by the consumer only. */
+  long releasedIndex;
 }
 
-abstract class RecorderPad2 extends RecorderProducerIndex {
+abstract class RecorderPad2 extends RecorderReleasedIndex {
   long p20, p21, p22, p23, p24, p25, p26, p27;
 }
 
@@ -38,15 +41,21 @@ abstract class RecorderPad2 extends RecorderProducerIndex {
  * The bounded, lock-free multi-producer single-consumer queue between finishing threads and the
  * reporter, with the one daemon thread that drains it in batches.
  *
- * <p>{@link #offer} is wait-free: at most two atomic adds and a release store, no loop. A producer first
- * takes a permit ({@code permits}, an XADD): if that makes more than {@code capacity} outstanding it
- * gives the permit back and counts a drop. With a permit it takes a unique index (another XADD)
- * and stores into {@code index & mask}. That slot is free: permits bound claimed-but-unconsumed
- * slots by {@code capacity}, the consumer consumes in index order, and it gives permits back only
- * after emptying slots, with a volatile add that every later permit or index XADD synchronizes
- * with, transitively. The consumer reads a slot with acquire; a claimed slot that is still empty
- * means its producer is between its two instructions, so the consumer waits for it (the consumer
- * may wait; producers never do).
+ * <p>{@link #offer} is lock-free and never waits: one compare-and-set on {@code producerIndex}
+ * claims a unique index, which a producer only tries while the index is below {@code
+ * producerLimit}, and then a release store fills slot {@code index & mask}. That slot is free: the
+ * consumer consumes in index order, empties each slot it consumes, and then publishes how far it
+ * got ({@code releasedIndex}, a release store, every {@value #RELEASE_EVERY} spans and whenever
+ * the ring looks empty); {@code producerLimit} is a published index plus the capacity, read with
+ * acquire and cached with release, so the emptying happens before any store into the slot again.
+ * A producer whose cached limit is reached reads the published index afresh; if the ring is still
+ * full it drops and counts the span, on reads alone. A failed compare-and-set means another
+ * producer claimed that index, so some offer always progresses; on one core's worth of producers
+ * it costs one atomic instruction, where a counter of permits beside the index took two.
+ *
+ * <p>The consumer reads a slot with acquire; a claimed slot that is still empty means its producer
+ * is between its two steps, so the consumer waits for it (the consumer may wait; producers never
+ * do).
  */
 final class SpanRecorder extends RecorderPad2 implements Runnable {
   private static final System.Logger LOG = System.getLogger(SpanRecorder.class.getName());
@@ -57,15 +66,17 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   private static final long STALL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
   /** How long the consumer sleeps at a time while a descheduled producer holds up its slot. */
   private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-  private static final VarHandle PERMITS;
   private static final VarHandle PRODUCER_INDEX;
+  private static final VarHandle PRODUCER_LIMIT;
+  private static final VarHandle RELEASED_INDEX;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(RecordingSpan[].class);
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      PERMITS = lookup.findVarHandle(RecorderPermits.class, "permits", long.class);
-      PRODUCER_INDEX = lookup.findVarHandle(RecorderProducerIndex.class, "producerIndex", long.class);
+      PRODUCER_INDEX = lookup.findVarHandle(RecorderProducerFields.class, "producerIndex", long.class);
+      PRODUCER_LIMIT = lookup.findVarHandle(RecorderProducerFields.class, "producerLimit", long.class);
+      RELEASED_INDEX = lookup.findVarHandle(RecorderReleasedIndex.class, "releasedIndex", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,7 +85,7 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   private final RecordingSpan[] ring;
   private final int mask;
   private final long capacity;
-  private final long wakeAt;
+  private final long wakeMask;
   private final SpanReporter reporter;
   private final int maxBatchSpans;
   private final long maxBatchBytes;
@@ -87,7 +98,7 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   // Consumer-thread state.
   private final List<FinishedSpan> batch;
   private long consumerIndex;
-  private long unreleasedPermits;
+  private long unreleased;
   private long failureStreak;
   private long lastFailureLog;
 
@@ -109,7 +120,8 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     this.ring = new RecordingSpan[size];
     this.mask = size - 1;
     this.capacity = size;
-    this.wakeAt = size / 2;
+    this.producerLimit = size; // the published index starts at 0
+    this.wakeMask = size / 2 - 1; // a producer wakes the consumer at every half ring of indices
     this.reporter = reporter;
     this.maxBatchSpans = maxBatchSpans;
     this.maxBatchBytes = maxBatchBytes;
@@ -120,27 +132,27 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     thread.start();
   }
 
-  /** Queues a finished span, or drops and counts it. Never blocks, never loops. */
+  /** Queues a finished span, or drops and counts it. Never blocks; retries only when another producer won. */
   void offer(RecordingSpan span) {
     if (closed) { // volatile read: sees close() promptly
       droppedAfterClose.increment();
       return;
     }
-    // A full ring drops on a read alone: overloaded producers then leave the contended counter to
-    // the consumer. (Volatile, a plain load on x86; the XADD below stays the authority.)
-    if ((long) PERMITS.getVolatile(this) >= capacity) {
-      dropped.increment();
-      return;
-    }
-    long used = (long) PERMITS.getAndAdd(this, 1L); // volatile XADD: admission, see class comment
-    if (used >= capacity) {
-      PERMITS.getAndAdd(this, -1L); // volatile XADD: give the permit back
-      dropped.increment();
-      return;
-    }
-    long index = (long) PRODUCER_INDEX.getAndAdd(this, 1L); // volatile XADD: a unique slot
+    long index;
+    do {
+      index = (long) PRODUCER_INDEX.getVolatile(this);
+      long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: see the class comment
+      if (index >= limit) {
+        limit = (long) RELEASED_INDEX.getAcquire(this) + capacity; // acquire: the emptied slots
+        if (index >= limit) { // full: dropped on reads alone, leaving the index to the others
+          dropped.increment();
+          return;
+        }
+        PRODUCER_LIMIT.setRelease(this, limit); // any producer's limit is a valid, if low, bound
+      }
+    } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1)); // volatile CAS: a unique slot
     SLOT.setRelease(ring, (int) index & mask, span); // release: the span's fields before it
-    if (used == wakeAt) LockSupport.unpark(thread); // exactly one producer sees the half-full mark
+    if ((index & wakeMask) == 0) LockSupport.unpark(thread); // every half ring of spans
   }
 
   long accepted() {
@@ -244,7 +256,7 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
         }
         continue;
       }
-      releasePermits(); // the ring looks empty: give producers all their room back
+      release(); // the ring looks empty: give producers all their room back
       boolean stop = stopping;
       if (!batch.isEmpty()
           && (stop || flushTarget > delivered || System.nanoTime() - batchStart >= maxDelayNanos)) {
@@ -257,7 +269,7 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
           : Math.min(IDLE_PARK_NANOS, maxDelayNanos - (System.nanoTime() - batchStart));
       if (park > 0) LockSupport.parkNanos(this, park);
     }
-    releasePermits();
+    release();
   }
 
   /** The next span in index order, or null when none has been claimed. Consumer thread only. */
@@ -284,22 +296,23 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
         }
       }
     }
-    // Plain store: the permit release below is a volatile add, which orders it before any reuse.
+    // Plain store: the release store of releasedIndex orders it before any reuse.
     SLOT.set(ring, offset, null);
     consumerIndex = index + 1;
-    if (++unreleasedPermits == RELEASE_EVERY) releasePermits();
+    if (++unreleased == RELEASE_EVERY) release();
     return span;
   }
 
-  private void releasePermits() {
-    if (unreleasedPermits != 0) {
-      PERMITS.getAndAdd(this, -unreleasedPermits); // volatile XADD: publishes the emptied slots
-      unreleasedPermits = 0;
+  /** Publishes how far the consumer got, so that producers may fill the slots it emptied. */
+  private void release() {
+    if (unreleased != 0) {
+      RELEASED_INDEX.setRelease(this, consumerIndex); // release: the emptied slots before it
+      unreleased = 0;
     }
   }
 
   private void deliver() {
-    releasePermits(); // producers get their room back while the reporter works
+    release(); // producers get their room back while the reporter works
     int size = batch.size();
     try {
       reporter.report(batch);

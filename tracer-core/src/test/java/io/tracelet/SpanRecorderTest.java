@@ -102,14 +102,15 @@ class SpanRecorderTest {
 
   /**
    * Rings small enough to wrap thousands of times, so that producers store into slots the consumer
-   * emptied moments before: every accepted span still arrives once, none twice, none made up.
+   * emptied moments before, and eight producers race for each slot: every accepted span still
+   * arrives once, none twice, none made up.
    */
   @Test void smallRingsThatWrapConstantlyDeliverEachAcceptedSpanExactlyOnce() throws Exception {
     for (int capacity : new int[] {2, 4, 16, 128, 1024}) {
       MarkingReporter reporter = new MarkingReporter();
       Tracing tracing = Tracing.newBuilder().reporter(reporter).queueCapacity(capacity).build();
-      int producers = 4;
-      int perProducer = 200_000;
+      int producers = 8;
+      int perProducer = 100_000;
 
       produce(tracing.tracer(), producers, perProducer);
       assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
