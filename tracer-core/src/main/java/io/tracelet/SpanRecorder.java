@@ -132,7 +132,10 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     thread.start();
   }
 
-  /** Queues a finished span, or drops and counts it. Never blocks; retries only when another producer won. */
+  /**
+   * Queues a finished span, or drops and counts it. Never blocks; loops only when another producer
+   * claimed the index first.
+   */
   void offer(RecordingSpan span) {
     if (closed) { // volatile read: sees close() promptly
       droppedAfterClose.increment();
