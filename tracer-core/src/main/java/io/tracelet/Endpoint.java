@@ -17,12 +17,14 @@ import java.util.Objects;
 public final class Endpoint {
   private final String serviceName;
   private final String ipv4;
+  private final int ipv4AsInt;
   private final String ipv6;
   private final int port;
 
-  private Endpoint(String serviceName, String ipv4, String ipv6, int port) {
+  private Endpoint(String serviceName, String ipv4, int ipv4AsInt, String ipv6, int port) {
     this.serviceName = serviceName;
     this.ipv4 = ipv4;
+    this.ipv4AsInt = ipv4AsInt;
     this.ipv6 = ipv6;
     this.port = port;
   }
@@ -35,16 +37,18 @@ public final class Endpoint {
   public static Endpoint of(String serviceName, String ip, int port) {
     String name = serviceName == null || serviceName.isEmpty() ? null : serviceName.toLowerCase(Locale.ROOT);
     String v4 = null;
+    int v4AsInt = 0;
     String v6 = null;
     InetAddress address = parseLiteral(ip);
     if (address instanceof Inet4Address) {
       v4 = address.getHostAddress();
+      for (byte b : address.getAddress()) v4AsInt = v4AsInt << 8 | (b & 0xff);
     } else if (address instanceof Inet6Address) {
       v6 = address.getHostAddress();
       int zone = v6.indexOf('%');
       if (zone >= 0) v6 = v6.substring(0, zone);
     }
-    return new Endpoint(name, v4, v6, port > 0 && port <= 0xffff ? port : 0);
+    return new Endpoint(name, v4, v4AsInt, v6, port > 0 && port <= 0xffff ? port : 0);
   }
 
   /** An endpoint for {@code address}, which must already be resolved; null gives no IP. */
@@ -60,6 +64,14 @@ public final class Endpoint {
   /** The IPv4 address in dotted form, or null. */
   public String ipv4() {
     return ipv4;
+  }
+
+  /**
+   * The IPv4 address as an int, its first octet in the high byte (network order), as binary
+   * encodings carry it; 0 when there is none (check {@link #ipv4()}, since 0.0.0.0 is also 0).
+   */
+  public int ipv4AsInt() {
+    return ipv4AsInt;
   }
 
   /** The IPv6 address in Java's full form without zone, or null. */

@@ -10,6 +10,7 @@ class EndpointTest {
     Endpoint e = Endpoint.of("Frontend", "192.168.0.1", 8080);
     assertThat(e.serviceName()).isEqualTo("frontend");
     assertThat(e.ipv4()).isEqualTo("192.168.0.1");
+    assertThat(e.ipv4AsInt()).isEqualTo(0xc0a80001);
     assertThat(e.ipv6()).isNull();
     assertThat(e.port()).isEqualTo(8080);
   }
@@ -22,6 +23,8 @@ class EndpointTest {
 
   @Test void ipv4MappedIpv6BecomesIpv4() {
     assertThat(Endpoint.of(null, "::ffff:10.1.2.3", 0).ipv4()).isEqualTo("10.1.2.3");
+    assertThat(Endpoint.of(null, "::ffff:10.1.2.3", 0).ipv4AsInt()).isEqualTo(0x0a010203);
+    assertThat(Endpoint.of(null, "2001:db8::1", 0).ipv4AsInt()).isZero();
   }
 
   @Test void hostNamesAndGarbageAreDroppedNeverResolved() {

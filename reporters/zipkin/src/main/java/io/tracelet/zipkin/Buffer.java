@@ -29,10 +29,22 @@ final class Buffer {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // Strings are written in chunks so that the worst-case reservation stays small for huge strings.
   private static final int CHUNK = 4096;
+  // The longest run that writeShortBytes copies.
+  static final int SHORT_BYTES = 64;
   // JSON: per ASCII character, 0 = write as is, 'u' = \\u00XX, otherwise the letter after '\\'.
   private static final byte[] JSON_ESCAPE = new byte[128];
 
+  // By value: an octet's digits and a dot as ASCII bytes, the first in the low byte, then their
+  // count from bit 32.
+  private static final long[] OCTETS = new long[256];
+
   static {
+    for (int i = 0; i < 256; i++) {
+      byte[] text = (i + ".").getBytes(StandardCharsets.US_ASCII);
+      long octet = (long) text.length << 32;
+      for (int k = 0; k < text.length; k++) octet |= (text[k] & 0xffL) << 8 * k;
+      OCTETS[i] = octet;
+    }
     for (int c = 0; c < 0x20; c++) JSON_ESCAPE[c] = 'u';
     JSON_ESCAPE['"'] = '"';
     JSON_ESCAPE['\\'] = '\\';
@@ -73,13 +85,9 @@ final class Buffer {
   }
 
   void writeBytes(byte[] bytes) {
-    writeBytes(bytes, 0, bytes.length);
-  }
-
-  void writeBytes(byte[] bytes, int offset, int length) {
-    ensure(length);
-    System.arraycopy(bytes, offset, array, size, length);
-    size += length;
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, array, size, bytes.length);
+    size += bytes.length;
   }
 
   /**
@@ -88,11 +96,36 @@ final class Buffer {
    * must lie in {@code src}.
    */
   void writeShortBytes(byte[] src, int offset, int length) {
-    ensure(64 + 7);
-    byte[] a = array;
-    int p = size;
+    ensure(SHORT_BYTES + 7);
+    size = copyShort(src, offset, array, size, length);
+  }
+
+  /**
+   * Writes the constant {@code c} from its byte {@code from} on (1 leaves out a leading comma),
+   * as {@link #writeShortBytes} does.
+   */
+  void writeAscii(Ascii c, int from) {
+    writeShortBytes(c.padded(), from, c.length() - from);
+  }
+
+  // Copies as writeShortBytes says into room the caller ensured (7 bytes more than the run), and
+  // returns the position after the run.
+  private static int copyShort(byte[] src, int offset, byte[] a, int p, int length) {
     for (int i = 0; i < length; i += 8) LONG_LITTLE_ENDIAN.set(a, p + i, (long) LONG_LITTLE_ENDIAN.get(src, offset + i));
-    size = p + length;
+    return p + length;
+  }
+
+  /**
+   * An ASCII constant of at most 64 bytes, such as a JSON field name with its punctuation, padded
+   * so that it can be copied eight bytes at a time. A record, so that the JIT takes its fields,
+   * the length included, for constants.
+   */
+  record Ascii(byte[] padded, int length) {
+    static Ascii of(String s) {
+      byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+      if (bytes.length > SHORT_BYTES) throw new IllegalArgumentException("constant over 64 bytes: " + s);
+      return new Ascii(Arrays.copyOf(bytes, bytes.length + 8), bytes.length);
+    }
   }
 
   /** Writes 16 lowercase hex digits. */
@@ -114,6 +147,25 @@ final class Buffer {
     x = (x | x << 4) & 0x0f0f0f0f0f0f0f0fL; // byte k holds nibble k
     long aboveNine = ((x + 0x0606060606060606L) >>> 4) & 0x0101010101010101L;
     return x + 0x3030303030303030L + aboveNine * ('a' - '9' - 1);
+  }
+
+  /**
+   * Writes an IPv4 address, given as an int in network order, in dotted decimal: per octet, its
+   * digits and a dot from a table, with no branch on the number of digits.
+   */
+  void writeDottedQuad(int ip) {
+    ensure(16); // 4 octets of up to 3 digits and a dot each
+    byte[] a = array;
+    int p = size;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      long octet = OCTETS[ip >>> shift & 0xff];
+      a[p] = (byte) octet;
+      a[p + 1] = (byte) (octet >>> 8);
+      a[p + 2] = (byte) (octet >>> 16);
+      a[p + 3] = (byte) (octet >>> 24);
+      p += (int) (octet >>> 32);
+    }
+    size = p - 1; // no dot after the last octet
   }
 
   /** Writes a non-negative number in decimal ASCII, eight digits at a time. */
@@ -287,23 +339,22 @@ final class Buffer {
   }
 
   /**
-   * Writes {@code prefix} from {@code offset} (such as {@code ,"name":"}, or from 1 to leave out
+   * Writes {@code prefix} from {@code from} (such as {@code ,"name":"}, or from 1 to leave out
    * the comma), then {@code s} as in {@link #writeJsonString}, then the closing quote. Short
    * strings (most) take one capacity check.
    */
-  void writeJsonField(byte[] prefix, int offset, String s, boolean escapeNonAscii) {
+  void writeJsonField(Ascii prefix, int from, String s, boolean escapeNonAscii) {
     int length = s.length();
-    int prefixLength = prefix.length - offset;
     if (length > CHUNK) {
-      writeBytes(prefix, offset, prefixLength);
+      writeAscii(prefix, from);
       writeJsonString(s, escapeNonAscii);
       writeByte('"');
       return;
     }
-    ensure(prefixLength + length * 6 + 1);
+    int prefixLength = prefix.length() - from;
+    ensure(prefixLength + 7 + length * 6 + 1);
     byte[] a = array;
-    int p = size;
-    for (int i = offset; i < prefix.length; i++) a[p++] = prefix[i]; // short: no arraycopy call
+    int p = copyShort(prefix.padded(), from, a, size, prefixLength);
     // Plain ASCII up to the first char to escape; the rest, if any, in writeJsonChars.
     // Short strings: escapes noted per char; longer: found afterwards, eight bytes at a time.
     int plain = length <= 16 ? copyJson(s, length, a, p)

@@ -3,7 +3,7 @@ package io.tracelet.zipkin;
 import io.tracelet.Endpoint;
 import io.tracelet.FinishedSpan;
 import io.tracelet.SpanKind;
-import java.nio.charset.StandardCharsets;
+import io.tracelet.zipkin.Buffer.Ascii;
 
 /**
  * Zipkin's v2 JSON model (the {@code /api/v2/spans} body), written by hand rather than through a
@@ -13,36 +13,36 @@ import java.nio.charset.StandardCharsets;
  * timestamp and duration, empty endpoints, false flags. Not thread-safe (see {@link SpanWriter}).
  */
 final class JsonSpanWriter extends SpanWriter {
-  private static final byte[] TRACE_ID = ascii("{\"traceId\":\"");
-  private static final byte[] PARENT_ID = ascii("\",\"parentId\":\"");
-  private static final byte[] ID = ascii("\",\"id\":\"");
+  private static final Ascii TRACE_ID = Ascii.of("{\"traceId\":\"");
+  private static final Ascii PARENT_ID = Ascii.of("\",\"parentId\":\"");
+  private static final Ascii ID = Ascii.of("\",\"id\":\"");
   // By ordinal; INTERNAL stays null: Zipkin has no such kind, so it is left out.
-  private static final byte[][] KIND = new byte[SpanKind.values().length][];
-  private static final byte[] NAME = ascii(",\"name\":\"");
-  private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
-  private static final byte[] DURATION = ascii(",\"duration\":");
-  private static final byte[] LOCAL_ENDPOINT = ascii(",\"localEndpoint\":{");
-  private static final byte[] REMOTE_ENDPOINT = ascii(",\"remoteEndpoint\":{");
+  private static final Ascii[] KIND = new Ascii[SpanKind.values().length];
+  private static final Ascii NAME = Ascii.of(",\"name\":\"");
+  private static final Ascii TIMESTAMP = Ascii.of(",\"timestamp\":");
+  private static final Ascii DURATION = Ascii.of(",\"duration\":");
+  private static final Ascii LOCAL_ENDPOINT = Ascii.of(",\"localEndpoint\":{");
+  private static final Ascii REMOTE_ENDPOINT = Ascii.of(",\"remoteEndpoint\":{");
   // Endpoint fields start with a comma, left out (offset 1) for the first field written.
-  private static final byte[] SERVICE_NAME = ascii(",\"serviceName\":\"");
-  private static final byte[] IPV4 = ascii(",\"ipv4\":\"");
-  private static final byte[] IPV6 = ascii(",\"ipv6\":\"");
-  private static final byte[] PORT = ascii(",\"port\":");
-  private static final byte[] ANNOTATIONS = ascii(",\"annotations\":[");
-  private static final byte[] ANNOTATION_TIMESTAMP = ascii("{\"timestamp\":");
-  private static final byte[] ANNOTATION_VALUE = ascii(",\"value\":\"");
-  private static final byte[] ANNOTATION_END = ascii("\"}");
-  private static final byte[] TAGS = ascii(",\"tags\":{");
-  private static final byte[] TAG_KEY = ascii(",\""); // from offset 1 for the first tag
-  private static final byte[] TAG_VALUE = ascii("\":\""); // the key's closing quote, then the value's opening one
-  private static final byte[] DEBUG = ascii(",\"debug\":true");
-  private static final byte[] SHARED = ascii(",\"shared\":true");
+  private static final Ascii SERVICE_NAME = Ascii.of(",\"serviceName\":\"");
+  private static final Ascii IPV4 = Ascii.of(",\"ipv4\":\"");
+  private static final Ascii IPV6 = Ascii.of(",\"ipv6\":\"");
+  private static final Ascii PORT = Ascii.of(",\"port\":");
+  private static final Ascii ANNOTATIONS = Ascii.of(",\"annotations\":[");
+  private static final Ascii ANNOTATION_TIMESTAMP = Ascii.of("{\"timestamp\":");
+  private static final Ascii ANNOTATION_VALUE = Ascii.of(",\"value\":\"");
+  private static final Ascii ANNOTATION_END = Ascii.of("\"}");
+  private static final Ascii TAGS = Ascii.of(",\"tags\":{");
+  private static final Ascii TAG_KEY = Ascii.of(",\""); // from offset 1 for the first tag
+  private static final Ascii TAG_VALUE = Ascii.of("\":\""); // the key's closing quote, then the value's opening one
+  private static final Ascii DEBUG = Ascii.of(",\"debug\":true");
+  private static final Ascii SHARED = Ascii.of(",\"shared\":true");
 
   static {
-    KIND[SpanKind.CLIENT.ordinal()] = ascii(",\"kind\":\"CLIENT\"");
-    KIND[SpanKind.SERVER.ordinal()] = ascii(",\"kind\":\"SERVER\"");
-    KIND[SpanKind.PRODUCER.ordinal()] = ascii(",\"kind\":\"PRODUCER\"");
-    KIND[SpanKind.CONSUMER.ordinal()] = ascii(",\"kind\":\"CONSUMER\"");
+    KIND[SpanKind.CLIENT.ordinal()] = Ascii.of(",\"kind\":\"CLIENT\"");
+    KIND[SpanKind.SERVER.ordinal()] = Ascii.of(",\"kind\":\"SERVER\"");
+    KIND[SpanKind.PRODUCER.ordinal()] = Ascii.of(",\"kind\":\"PRODUCER\"");
+    KIND[SpanKind.CONSUMER.ordinal()] = Ascii.of(",\"kind\":\"CONSUMER\"");
   }
 
   private final boolean escapeNonAscii;
@@ -69,76 +69,85 @@ final class JsonSpanWriter extends SpanWriter {
   }
 
   @Override void write(FinishedSpan span, Buffer out) {
-    out.writeBytes(TRACE_ID);
+    out.writeAscii(TRACE_ID, 0);
     if (span.traceIdHigh() != 0L) out.writeHex(span.traceIdHigh());
     out.writeHex(span.traceId());
     long parentId = span.parentId();
     if (parentId != 0L) {
-      out.writeBytes(PARENT_ID);
+      out.writeAscii(PARENT_ID, 0);
       out.writeHex(parentId);
     }
-    out.writeBytes(ID);
+    out.writeAscii(ID, 0);
     out.writeHex(span.spanId());
     out.writeByte('"');
-    byte[] kind = KIND[span.kind().ordinal()];
-    if (kind != null) out.writeBytes(kind);
+    Ascii kind = KIND[span.kind().ordinal()];
+    if (kind != null) out.writeAscii(kind, 0);
     String name = span.name();
     if (!name.isEmpty()) out.writeJsonField(NAME, 0, name, escapeNonAscii);
     long timestamp = span.startTimestamp();
     if (timestamp > 0L) {
-      out.writeBytes(TIMESTAMP);
+      out.writeAscii(TIMESTAMP, 0);
       out.writeDecimal(timestamp);
     }
     long duration = span.duration();
     if (duration > 0L) {
-      out.writeBytes(DURATION);
+      out.writeAscii(DURATION, 0);
       out.writeDecimal(duration);
     }
     writeLocalEndpoint(span.localEndpoint(), out);
     writeEndpoint(span.remoteEndpoint(), false, out);
-    int eventCount = span.eventCount();
-    if (eventCount > 0) {
-      out.writeBytes(ANNOTATIONS);
-      for (int i = 0; i < eventCount; i++) {
-        if (i > 0) out.writeByte(',');
-        out.writeBytes(ANNOTATION_TIMESTAMP);
-        out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
-        out.writeBytes(ANNOTATION_VALUE);
-        writeRepeated(span.eventName(i), out);
-        out.writeBytes(ANNOTATION_END);
-      }
-      out.writeByte(']');
+    if (span.eventCount() > 0) writeAnnotations(span, out);
+    if (span.tagCount() > 0) writeTags(span, out);
+    if (span.debug()) out.writeAscii(DEBUG, 0);
+    if (span.shared()) out.writeAscii(SHARED, 0);
+    out.writeByte('}');
+  }
+
+  // Annotations and tags are methods of their own, which the JIT compiles on their own when the
+  // span's method has used up its inlining budget, rather than leaving each of their calls a call.
+  private void writeAnnotations(FinishedSpan span, Buffer out) {
+    out.writeAscii(ANNOTATIONS, 0);
+    for (int i = 0, count = span.eventCount(); i < count; i++) {
+      if (i > 0) out.writeByte(',');
+      out.writeAscii(ANNOTATION_TIMESTAMP, 0);
+      out.writeDecimal(Math.max(0L, span.eventTimestamp(i)));
+      out.writeAscii(ANNOTATION_VALUE, 0);
+      writeRepeated(span.eventName(i), out);
+      out.writeAscii(ANNOTATION_END, 0);
     }
-    int tagCount = span.tagCount();
-    if (tagCount > 0) {
-      out.writeBytes(TAGS);
-      for (int i = 0; i < tagCount; i++) {
-        out.writeBytes(TAG_KEY, i == 0 ? 1 : 0, i == 0 ? 1 : 2);
-        writeRepeated(span.tagKey(i), out);
-        out.writeJsonField(TAG_VALUE, 0, span.tagValue(i), escapeNonAscii);
-      }
-      out.writeByte('}');
+    out.writeByte(']');
+  }
+
+  private void writeTags(FinishedSpan span, Buffer out) {
+    out.writeAscii(TAGS, 0);
+    for (int i = 0, count = span.tagCount(); i < count; i++) {
+      out.writeAscii(TAG_KEY, i == 0 ? 1 : 0);
+      writeRepeated(span.tagKey(i), out);
+      out.writeJsonField(TAG_VALUE, 0, span.tagValue(i), escapeNonAscii);
     }
-    if (span.debug()) out.writeBytes(DEBUG);
-    if (span.shared()) out.writeBytes(SHARED);
     out.writeByte('}');
   }
 
   @Override void writeEndpoint(Endpoint endpoint, boolean local, Buffer out) {
     if (!present(endpoint)) return;
-    out.writeBytes(local ? LOCAL_ENDPOINT : REMOTE_ENDPOINT);
+    out.writeAscii(local ? LOCAL_ENDPOINT : REMOTE_ENDPOINT, 0);
     String serviceName = endpoint.serviceName();
     boolean empty = serviceName == null;
     if (!empty) {
-      out.writeBytes(SERVICE_NAME, 1, SERVICE_NAME.length - 1);
+      out.writeAscii(SERVICE_NAME, 1);
       writeRepeated(serviceName, out);
       out.writeByte('"');
     }
-    empty = writeStringField(IPV4, endpoint.ipv4(), empty, out);
+    if (endpoint.ipv4() != null) {
+      out.writeAscii(IPV4, empty ? 1 : 0);
+      out.writeDottedQuad(endpoint.ipv4AsInt());
+      out.writeByte('"');
+      empty = false;
+    }
     empty = writeStringField(IPV6, endpoint.ipv6(), empty, out);
     int port = endpoint.port();
     if (port != 0) {
-      out.writeBytes(PORT, empty ? 1 : 0, empty ? PORT.length - 1 : PORT.length);
+      out.writeAscii(PORT, empty ? 1 : 0);
       out.writeDecimal(port);
     }
     out.writeByte('}');
@@ -149,13 +158,9 @@ final class JsonSpanWriter extends SpanWriter {
   }
 
   /** Writes {@code "key":"value"}, after a comma unless the object is still empty; nothing for null. */
-  private boolean writeStringField(byte[] key, String value, boolean empty, Buffer out) {
+  private boolean writeStringField(Ascii key, String value, boolean empty, Buffer out) {
     if (value == null) return empty;
     out.writeJsonField(key, empty ? 1 : 0, value, escapeNonAscii);
     return false;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -129,8 +129,7 @@ final class Proto3SpanWriter extends SpanWriter {
     int length = out.beginLengthPrefix();
     String serviceName = endpoint.serviceName();
     if (serviceName != null) writeRepeated(ENDPOINT_SERVICE_NAME, serviceName, out);
-    String ipv4 = endpoint.ipv4();
-    if (ipv4 != null) writeIpv4(ipv4, out);
+    if (endpoint.ipv4() != null) writeIpv4(endpoint.ipv4AsInt(), out);
     String ipv6 = endpoint.ipv6();
     if (ipv6 != null) writeIpv6(ipv6, out);
     int port = endpoint.port();
@@ -159,21 +158,11 @@ final class Proto3SpanWriter extends SpanWriter {
     out.endLengthPrefix(at);
   }
 
-  /** The 4 bytes of a dotted quad, which {@link Endpoint} has already validated. */
-  private static void writeIpv4(String ip, Buffer out) {
+  /** The 4 bytes of an IPv4 address, given as an int in network order. */
+  private static void writeIpv4(int ip, Buffer out) {
     out.writeByte(ENDPOINT_IPV4);
     out.writeByte(4);
-    int octet = 0;
-    for (int i = 0, length = ip.length(); i < length; i++) {
-      char c = ip.charAt(i);
-      if (c == '.') {
-        out.writeByte(octet);
-        octet = 0;
-      } else {
-        octet = octet * 10 + (c - '0');
-      }
-    }
-    out.writeByte(octet);
+    for (int shift = 24; shift >= 0; shift -= 8) out.writeByte(ip >>> shift);
   }
 
   /** The 16 bytes of an IPv6 address; nothing if the text is not one (never, from Endpoint). */

@@ -21,7 +21,7 @@ import java.util.Arrays;
 abstract class SpanWriter {
   // 128 sets of 2 entries, each up to 64 bytes: 16 KiB in one array, never reallocated.
   private static final int ENTRIES = 256;
-  static final int ENTRY_BYTES = 64;
+  static final int ENTRY_BYTES = Buffer.SHORT_BYTES;
   private final String[] repeated = new String[ENTRIES];
   private final byte[] repeatedLengths = new byte[ENTRIES];
   private final byte[] repeatedBytes = new byte[ENTRIES * ENTRY_BYTES];

@@ -27,6 +27,19 @@ class BufferTest {
     }
   }
 
+  @Test void dottedQuadsOfEveryOctetInEveryPosition() {
+    for (int octet = 0; octet < 256; octet++) {
+      int other = 255 - octet;
+      for (int position = 0; position < 4; position++) {
+        int[] octets = {other, octet % 10, octet, other / 7};
+        octets[position] = octet;
+        int ip = octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3];
+        String expected = octets[0] + "." + octets[1] + "." + octets[2] + "." + octets[3];
+        assertThat(written(b -> b.writeDottedQuad(ip))).isEqualTo(expected);
+      }
+    }
+  }
+
   @Test void hexIsAlwaysSixteenLowercaseDigits() {
     Random random = new Random(2);
     for (long v : new long[] {0L, 1L, -1L, Long.MIN_VALUE, 0x0123456789abcdefL, random.nextLong()}) {
@@ -53,7 +66,7 @@ class BufferTest {
    * beyond) write what the char-by-char path writes, for a special char at every position.
    */
   @Test void jsonFieldsOfEveryShortLengthWithASpecialCharAnywhereMatchTheCharByCharPath() {
-    byte[] prefix = {',', '"'};
+    Buffer.Ascii prefix = Buffer.Ascii.of(",\"");
     for (boolean ascii : new boolean[] {false, true}) {
       for (int length = 1; length <= 40; length++) {
         for (int at = 0; at < length; at++) {
@@ -91,7 +104,7 @@ class BufferTest {
 
   /** A char above U+00FF whose low byte is plain ASCII must not pass for that ASCII character. */
   @Test void charsAboveLatin1WithAsciiLowBytesAreNotTakenForAscii() {
-    byte[] quote = {'"'};
+    Buffer.Ascii quote = Buffer.Ascii.of("\"");
     String s = "plain text then \u0141\u4e22\u015c, and \" later";
     Buffer json = new Buffer(1);
     json.writeJsonField(quote, 0, s, false);
