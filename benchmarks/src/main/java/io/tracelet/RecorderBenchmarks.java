@@ -69,7 +69,7 @@ public class RecorderBenchmarks {
   final AtomicLong otelDelivered = new AtomicLong();
   final AtomicLong traceletDelivered = new AtomicLong();
   SpanRecorder recorder;
-  RecordingSpan finished;
+  RealSpan finished;
   AsyncReporter<MutableSpan> asyncReporter;
   MutableSpan mutableSpan;
   BatchSpanProcessor batchProcessor;
@@ -85,10 +85,10 @@ public class RecorderBenchmarks {
   @Setup public void setup(org.openjdk.jmh.infra.BenchmarkParams params) {
     String benchmark = params.getBenchmark();
     tracing = Tracing.newBuilder().serviceName("bench").localIp("10.0.0.5").build();
-    finished = (RecordingSpan) tracing.tracer().spanBuilder("get /cart").kind(SpanKind.SERVER)
+    finished = (RealSpan) tracing.tracer().spanBuilder("get /cart").kind(SpanKind.SERVER)
         .tag("http.method", "GET").tag("http.path", "/cart").start();
     finished.finish();
-    recorder = new SpanRecorder(batch -> traceletDelivered.addAndGet(batch.size()), QUEUE, 512, 500_000,
+    recorder = new SpanRecorder(batch -> traceletDelivered.addAndGet(batch.size()), QUEUE, 512,
         Duration.ofSeconds(1), "bench-recorder");
 
     // Messages of 512 spans, as the other two batch: AsyncReporter sizes messages in bytes.

@@ -37,8 +37,8 @@ public final class CurrentContext {
     this.strict = strict;
   }
 
-  /** The current span on this thread, or null. */
-  public Span span() {
+  /** The current span on this thread, or null ({@link Tracer#currentSpan()} for users). */
+  Span span() {
     return slots.get().span;
   }
 

@@ -15,6 +15,10 @@ import java.util.Objects;
  * could block the caller on DNS.
  */
 public final class Endpoint {
+  static {
+    CoreAccess.install();
+  }
+
   private final String serviceName;
   private final String ipv4;
   private final int ipv4AsInt;
@@ -31,8 +35,9 @@ public final class Endpoint {
 
   /**
    * An endpoint. {@code serviceName} is lowercased as Zipkin expects (null or empty: none);
-   * {@code ip} is an IPv4 or IPv6 literal, or null (anything else is ignored); {@code port} outside
-   * 1..65535 means unknown.
+   * {@code ip} is an IPv4 or IPv6 literal, or null (anything else is ignored: for an
+   * {@link InetAddress}, pass {@code getHostAddress()}); {@code port} outside 1..65535 means
+   * unknown.
    */
   public static Endpoint of(String serviceName, String ip, int port) {
     String name = serviceName == null || serviceName.isEmpty() ? null : serviceName.toLowerCase(Locale.ROOT);
@@ -51,11 +56,6 @@ public final class Endpoint {
     return new Endpoint(name, v4, v4AsInt, v6, port > 0 && port <= 0xffff ? port : 0);
   }
 
-  /** An endpoint for {@code address}, which must already be resolved; null gives no IP. */
-  public static Endpoint of(String serviceName, InetAddress address, int port) {
-    return of(serviceName, address == null ? null : address.getHostAddress(), port);
-  }
-
   /** The lowercase service name, or null. */
   public String serviceName() {
     return serviceName;
@@ -66,11 +66,7 @@ public final class Endpoint {
     return ipv4;
   }
 
-  /**
-   * The IPv4 address as an int, its first octet in the high byte (network order), as binary
-   * encodings carry it; 0 when there is none (check {@link #ipv4()}, since 0.0.0.0 is also 0).
-   */
-  public int ipv4AsInt() {
+  int ipv4AsInt() {
     return ipv4AsInt;
   }
 

@@ -15,8 +15,8 @@ final class NoopSpan extends Span {
   private final long spanId;
   private TraceContext context; // built once when asked; racing threads build equal values
 
-  NoopSpan(Tracer tracer, TraceContext template, long traceIdHigh, long traceId, long spanId) {
-    super(tracer);
+  NoopSpan(TracingState state, TraceContext template, long traceIdHigh, long traceId, long spanId) {
+    super(state);
     this.template = template;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
@@ -24,8 +24,8 @@ final class NoopSpan extends Span {
   }
 
   /** A no-op span whose context is exactly {@code context}: a remote or captured context. */
-  NoopSpan(Tracer tracer, TraceContext context) {
-    this(tracer, null, context.traceIdHigh(), context.traceId(), context.spanId());
+  NoopSpan(TracingState state, TraceContext context) {
+    this(state, null, context.traceIdHigh(), context.traceId(), context.spanId());
     this.context = context;
   }
 
@@ -80,6 +80,10 @@ final class NoopSpan extends Span {
   }
 
   @Override public void abandon() {
+  }
+
+  @Override long childEpochMicrosAt(long nanos) {
+    return state.epochMicrosAt(nanos);
   }
 
   @Override public String toString() {

@@ -1,5 +1,6 @@
 package io.tracelet;
 
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,14 +67,14 @@ public final class RuleSampler implements Sampler {
      * @throws NullPointerException when {@code sampler} is null
      */
     public Builder rule(SpanKind kind, String namePattern, Sampler sampler) {
-      if (sampler == null) throw new NullPointerException("sampler == null");
+      Objects.requireNonNull(sampler, "sampler == null");
       rules.add(new Rule(kind, namePattern, sampler));
       return this;
     }
 
     /** The sampler; {@code fallback} decides when no rule matches. */
     public RuleSampler build(Sampler fallback) {
-      if (fallback == null) throw new NullPointerException("fallback == null");
+      Objects.requireNonNull(fallback, "fallback == null");
       return new RuleSampler(rules.toArray(new Rule[0]), fallback);
     }
   }

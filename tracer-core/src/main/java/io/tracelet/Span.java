@@ -15,11 +15,11 @@ package io.tracelet;
  *
  * <p>Nothing here ever throws because of its arguments: null keys, values and names are ignored.
  */
-public abstract sealed class Span permits RecordingSpan, NoopSpan {
-  final Tracer tracer;
+public abstract sealed class Span permits RealSpan, NoopSpan {
+  final TracingState state;
 
-  Span(Tracer tracer) {
-    this.tracer = tracer;
+  Span(TracingState state) {
+    this.state = state;
   }
 
   /** This span's identity; never null. */
@@ -68,6 +68,12 @@ public abstract sealed class Span permits RecordingSpan, NoopSpan {
    * restores what was current before. Use with try-with-resources, and close on the same thread.
    */
   public final Scope makeCurrent() {
-    return tracer.currentContext().open(this);
+    return state.currentContext.open(this);
   }
+
+  /**
+   * The epoch microseconds at {@code nanos} (a nanoTime reading) for a child of this span, so that
+   * a local child's times derive from the same anchor as its parent's.
+   */
+  abstract long childEpochMicrosAt(long nanos);
 }

@@ -2,7 +2,7 @@ package io.tracelet;
 
 /**
  * Bounds on what one span may hold, so that a runaway loop or a huge value cannot grow memory
- * without bound. What is cut is counted in {@link TracingMetrics}.
+ * without bound. What is cut is counted in {@link TracingCounters}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -24,33 +24,77 @@ public final class SpanLimits {
     return DEFAULTS;
   }
 
-  /**
-   * Custom limits. Tags past {@code maxTags} and events past {@code maxEvents} are dropped; a tag
-   * value longer than {@code maxTagValueLength} characters is truncated (never inside a surrogate
-   * pair).
-   *
-   * @throws IllegalArgumentException when a limit is negative, or {@code maxTagValueLength} is 0
-   */
-  public static SpanLimits of(int maxTags, int maxEvents, int maxTagValueLength) {
-    if (maxTags < 0 || maxEvents < 0 || maxTagValueLength < 1) {
-      throw new IllegalArgumentException("limits must be positive");
-    }
-    return new SpanLimits(maxTags, maxEvents, maxTagValueLength);
+  /** A builder that starts from {@link #defaults()}. */
+  public static Builder newBuilder() {
+    return new Builder();
   }
 
+  /** The most tags a span keeps; later tags with new keys are dropped and counted. */
   public int maxTags() {
     return maxTags;
   }
 
+  /** The most events a span keeps; later ones are dropped and counted. */
   public int maxEvents() {
     return maxEvents;
   }
 
+  /** The longest tag value in characters; longer ones are truncated (never inside a surrogate pair). */
   public int maxTagValueLength() {
     return maxTagValueLength;
   }
 
   @Override public String toString() {
     return "SpanLimits{tags=" + maxTags + ", events=" + maxEvents + ", tagValueLength=" + maxTagValueLength + "}";
+  }
+
+  /** Builds {@link SpanLimits}. Not thread-safe. */
+  public static final class Builder {
+    private int maxTags = DEFAULTS.maxTags;
+    private int maxEvents = DEFAULTS.maxEvents;
+    private int maxTagValueLength = DEFAULTS.maxTagValueLength;
+
+    Builder() {
+    }
+
+    /**
+     * The most tags a span keeps; 128 by default.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxTags(int maxTags) {
+      this.maxTags = atLeast(0, maxTags, "maxTags");
+      return this;
+    }
+
+    /**
+     * The most events a span keeps; 128 by default.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxEvents(int maxEvents) {
+      this.maxEvents = atLeast(0, maxEvents, "maxEvents");
+      return this;
+    }
+
+    /**
+     * The longest tag value in characters; 8192 by default.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder maxTagValueLength(int maxTagValueLength) {
+      this.maxTagValueLength = atLeast(1, maxTagValueLength, "maxTagValueLength");
+      return this;
+    }
+
+    /** The limits. */
+    public SpanLimits build() {
+      return new SpanLimits(maxTags, maxEvents, maxTagValueLength);
+    }
+
+    private static int atLeast(int min, int value, String name) {
+      if (value < min) throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+      return value;
+    }
   }
 }

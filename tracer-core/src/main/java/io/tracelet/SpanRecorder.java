@@ -5,90 +5,58 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
-// Cache-line padding by inheritance: the JVM lays out a superclass's fields before a subclass's,
-// so the producers' fields, the consumer's published index and the consumer's own state never
-// share a 64-byte line.
-abstract class RecorderPad0 {
-  long p00, p01, p02, p03, p04, p05, p06, p07;
-}
-
-abstract class RecorderProducerFields extends RecorderPad0 {
-  /** The next slot index to hand out; also the count of accepted spans. */
-  volatile long producerIndex;
-  /** Producers' cached bound: indices below it have a free slot. Read and written acquire/release. */
-  long producerLimit;
-}
-
-abstract class RecorderPad1 extends RecorderProducerFields {
-  long p10, p11, p12, p13, p14, p15, p16, p17;
-}
-
-abstract class RecorderReleasedIndex extends RecorderPad1 {
-  /** Every slot below this index has been consumed and emptied. Written by the consumer only. */
-  long releasedIndex;
-}
-
-abstract class RecorderPad2 extends RecorderReleasedIndex {
-  long p20, p21, p22, p23, p24, p25, p26, p27;
-}
-
 /**
- * The bounded, lock-free multi-producer single-consumer queue between finishing threads and the
- * reporter, with the one daemon thread that drains it in batches.
+ * The one daemon thread between finishing threads and the {@link SpanReporter}: it drains a
+ * {@link SpanRing} in batches of at most {@code maxBatchSpans}, or whatever has waited {@code
+ * maxDelay}, and accounts for every span it was offered.
  *
- * <p>{@link #offer} is lock-free and never waits: one compare-and-set on {@code producerIndex}
- * claims a unique index, which a producer only tries while the index is below {@code
- * producerLimit}, and then a release store fills slot {@code index & mask}. That slot is free: the
- * consumer consumes in index order, empties each slot it consumes, and then publishes how far it
- * got ({@code releasedIndex}, a release store, every {@value #RELEASE_EVERY} spans and whenever
- * the ring looks empty); {@code producerLimit} is a published index plus the capacity, read with
- * acquire and cached with release, so the emptying happens before any store into the slot again.
- * A producer whose cached limit is reached reads the published index afresh; if the ring is still
- * full it drops and counts the span, on reads alone. A failed compare-and-set means another
- * producer claimed that index, so some offer always progresses; on one core's worth of producers
- * it costs one atomic instruction, where a counter of permits beside the index took two.
+ * <p>Every offered span ends in exactly one of: dropped because the ring was full, dropped because
+ * the recorder was closed, reported, failed (the reporter threw, or said so with a {@link
+ * ReportException}), or undelivered (still queued, or in a batch the reporter had not returned, when
+ * {@link #close} gave up). Until close, the accepted ones not yet in a final state are queued.
  *
- * <p>The consumer reads a slot with acquire; a claimed slot that is still empty means its producer
- * is between its two steps, so the consumer waits for it (the consumer may wait; producers never
- * do).
+ * <p>Idle means asleep: with nothing to batch the thread parks without a timeout, after announcing
+ * it in {@code asleep}; a producer that fills a slot reads {@code asleep} and unparks the thread
+ * when it is set. The announcement and the producer's claim are both volatile accesses and each
+ * side checks the other's after its own (the thread re-checks the ring after announcing), so one
+ * of them always sees the other: a span never waits for a thread that sleeps without a deadline.
+ * With a batch open, the thread sleeps until the batch's deadline, and producers wake it early
+ * only every half ring, so that the ring cannot fill while it sleeps.
  */
-final class SpanRecorder extends RecorderPad2 implements Runnable {
+final class SpanRecorder implements Runnable {
   private static final System.Logger LOG = System.getLogger(SpanRecorder.class.getName());
-  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** The cause under which spans dropped for a full queue are counted. */
+  static final String QUEUE_FULL = "QueueFull";
+  /** The cause under which spans finished after close are counted. */
+  static final String CLOSED = "Closed";
+  /** The cause under which spans close() could not deliver in time are counted. */
+  static final String CLOSE_TIMEOUT = "CloseTimeout";
   private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
-  private static final int RELEASE_EVERY = 64;
-  /** How long the consumer spins on a claimed slot before taking its producer for descheduled. */
-  private static final long STALL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
-  /** How long the consumer sleeps at a time while a descheduled producer holds up its slot. */
-  private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-  private static final VarHandle PRODUCER_INDEX;
-  private static final VarHandle PRODUCER_LIMIT;
-  private static final VarHandle RELEASED_INDEX;
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(RecordingSpan[].class);
+  /** The most of the close timeout kept for an interrupted reporter to return in. */
+  private static final long MAX_INTERRUPT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final VarHandle ASLEEP;
 
   static {
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      PRODUCER_INDEX = lookup.findVarHandle(RecorderProducerFields.class, "producerIndex", long.class);
-      PRODUCER_LIMIT = lookup.findVarHandle(RecorderProducerFields.class, "producerLimit", long.class);
-      RELEASED_INDEX = lookup.findVarHandle(RecorderReleasedIndex.class, "releasedIndex", long.class);
+      ASLEEP = MethodHandles.lookup().findVarHandle(SpanRecorder.class, "asleep", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  private final RecordingSpan[] ring;
-  private final int mask;
-  private final long capacity;
+  private final SpanRing ring;
   private final long wakeMask;
   private final SpanReporter reporter;
   private final int maxBatchSpans;
-  private final long maxBatchBytes;
   private final long maxDelayNanos;
   private final Thread thread;
   private final LongAdder dropped = new LongAdder();
@@ -97,34 +65,31 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
 
   // Consumer-thread state.
   private final List<FinishedSpan> batch;
-  private long consumerIndex;
-  private long unreleased;
   private long failureStreak;
   private long lastFailureLog;
 
-  // Written by the consumer only (single writer), read by anyone.
-  private volatile long delivered;
+  // Final counts, written by the consumer (and once by close) while holding this; read anywhere.
   private volatile long reported;
   private volatile long failed;
-  private volatile long reporterFailures;
+  private volatile long undelivered;
+  private final Map<String, Long> failedByCause = new HashMap<>(); // guarded by this
+  private boolean accountsClosed; // guarded by this
+  // Spans the consumer has taken and handed to the reporter; what flush() waits for.
+  private volatile long delivered;
+  private volatile long wakeups;
 
   // Written by other threads, read by the consumer.
-  private volatile boolean closed;
-  private volatile boolean stopping;
-  private volatile long stopDeadline;
+  @SuppressWarnings("unused") // accessed through ASLEEP
+  private volatile boolean asleep;
+  private volatile long stopDeadline; // written before the ring is sealed
+  private volatile boolean gaveUp;
   private volatile long flushTarget;
 
-  SpanRecorder(SpanReporter reporter, int capacity, int maxBatchSpans, long maxBatchBytes,
-      Duration maxDelay, String threadName) {
-    int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1; // the next power of two
-    this.ring = new RecordingSpan[size];
-    this.mask = size - 1;
-    this.capacity = size;
-    this.producerLimit = size; // the published index starts at 0
-    this.wakeMask = size / 2 - 1; // a producer wakes the consumer at every half ring of indices
+  SpanRecorder(SpanReporter reporter, int capacity, int maxBatchSpans, Duration maxDelay, String threadName) {
+    this.ring = new SpanRing(capacity);
+    this.wakeMask = ring.capacity() / 2 - 1; // a producer wakes the consumer at every half ring of indices
     this.reporter = reporter;
     this.maxBatchSpans = maxBatchSpans;
-    this.maxBatchBytes = maxBatchBytes;
     this.maxDelayNanos = maxDelay.toNanos();
     this.batch = new ArrayList<>(maxBatchSpans);
     this.thread = new Thread(this, threadName);
@@ -132,34 +97,24 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     thread.start();
   }
 
-  /**
-   * Queues a finished span, or drops and counts it. Never blocks; loops only when another producer
-   * claimed the index first.
-   */
-  void offer(RecordingSpan span) {
-    if (closed) { // volatile read: sees close() promptly
-      droppedAfterClose.increment();
-      return;
-    }
-    long index;
-    do {
-      index = (long) PRODUCER_INDEX.getVolatile(this);
-      long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: see the class comment
-      if (index >= limit) {
-        limit = (long) RELEASED_INDEX.getAcquire(this) + capacity; // acquire: the emptied slots
-        if (index >= limit) { // full: dropped on reads alone, leaving the index to the others
-          dropped.increment();
-          return;
-        }
-        PRODUCER_LIMIT.setRelease(this, limit); // any producer's limit is a valid, if low, bound
+  /** Queues a finished span, or drops and counts it. Never blocks. */
+  void offer(RealSpan span) {
+    long index = ring.offer(span);
+    if (index >= 0) {
+      if ((boolean) ASLEEP.getVolatile(this)) { // volatile: pairs with the consumer's announcement
+        if (ASLEEP.compareAndSet(this, true, false)) LockSupport.unpark(thread);
+      } else if ((index & wakeMask) == 0) {
+        LockSupport.unpark(thread); // every half ring of spans
       }
-    } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1)); // volatile CAS: a unique slot
-    SLOT.setRelease(ring, (int) index & mask, span); // release: the span's fields before it
-    if ((index & wakeMask) == 0) LockSupport.unpark(thread); // every half ring of spans
+    } else if (index == SpanRing.FULL) {
+      dropped.increment();
+    } else {
+      droppedAfterClose.increment();
+    }
   }
 
   long accepted() {
-    return (long) PRODUCER_INDEX.getVolatile(this);
+    return ring.accepted();
   }
 
   long dropped() {
@@ -178,12 +133,34 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
     return failed;
   }
 
-  long reporterFailures() {
-    return reporterFailures;
+  long undelivered() {
+    return undelivered;
   }
 
+  /** Accepted spans in no final state yet: in the ring, or in a batch the reporter holds. */
   long queued() {
-    return accepted() - delivered;
+    return Math.max(0L, accepted() - reported - failed - undelivered);
+  }
+
+  /** How many times the recorder thread woke from a sleep; for tests of idle cost. */
+  long wakeups() {
+    return wakeups;
+  }
+
+  /** Spans lost to reporters by cause, and the recorder's own causes; a sorted snapshot. */
+  Map<String, Long> lostByCause() {
+    Map<String, Long> causes = new TreeMap<>();
+    synchronized (this) {
+      causes.putAll(failedByCause);
+    }
+    putIfPositive(causes, QUEUE_FULL, dropped());
+    putIfPositive(causes, CLOSED, droppedAfterClose());
+    putIfPositive(causes, CLOSE_TIMEOUT, undelivered);
+    return Collections.unmodifiableMap(causes);
+  }
+
+  private static void putIfPositive(Map<String, Long> causes, String cause, long count) {
+    if (count > 0) causes.merge(cause, count, Long::sum);
   }
 
   /**
@@ -212,132 +189,151 @@ final class SpanRecorder extends RecorderPad2 implements Runnable {
   }
 
   /**
-   * Stops accepting, delivers what is queued within {@code timeout}, stops the thread and closes
-   * the reporter. Returns how many accepted spans the reporter never took: still queued, or in
-   * batches it failed.
+   * Refuses new spans, delivers what is queued and returns within {@code timeout}. A reporter
+   * still busy near the deadline is interrupted; if it does not return by the deadline its batch
+   * counts as undelivered, and the thread (a daemon, which cannot hold up the JVM's exit) ends as
+   * soon as the reporter returns. The reporter is closed by the recorder thread after its last
+   * batch. Returns how many accepted spans were undelivered; call once.
    */
   long close(Duration timeout) {
-    closed = true;
-    stopDeadline = System.nanoTime() + timeout.toNanos();
-    stopping = true;
+    long timeoutNanos = Math.max(0L, timeout.toNanos());
+    long deadline = System.nanoTime() + timeoutNanos;
+    stopDeadline = deadline;
+    long accepted = ring.seal(); // volatile: publishes stopDeadline to the consumer
     LockSupport.unpark(thread);
+    joinUntil(deadline - Math.min(MAX_INTERRUPT_GRACE_NANOS, timeoutNanos / 4));
+    if (thread.isAlive()) {
+      gaveUp = true;
+      thread.interrupt(); // an interruptible reporter returns now
+      joinUntil(deadline);
+    }
+    long lost;
+    synchronized (this) {
+      accountsClosed = true; // a batch the reporter still holds stays undelivered
+      lost = accepted - reported - failed;
+      undelivered = lost;
+    }
+    if (thread.isAlive()) {
+      LOG.log(Level.WARNING, "tracing closed while " + reporter + " still held a batch after the close "
+          + "timeout of " + timeout + "; it did not respond to an interrupt. The batch counts as "
+          + "undelivered; the recorder thread ends, and closes the reporter, when the reporter returns");
+    }
+    if (lost > 0) {
+      LOG.log(Level.WARNING, "tracing closed with " + lost + " span(s) not delivered to " + reporter
+          + " within " + timeout);
+    }
+    return lost;
+  }
+
+  private void joinUntil(long deadline) {
     try {
-      thread.join(Math.max(1L, timeout.toMillis()));
-      if (thread.isAlive()) { // the reporter is stuck: interrupt it, and do not wait long
-        thread.interrupt();
-        thread.join(1000L);
+      for (long remaining; thread.isAlive() && (remaining = deadline - System.nanoTime()) > 0; ) {
+        thread.join(remaining / 1_000_000L, (int) (remaining % 1_000_000L));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      reporter.close();
-    } catch (Throwable t) {
-      LOG.log(Level.WARNING, "closing reporter " + reporter + " failed", t);
-    }
-    long undelivered = accepted() - reported;
-    if (undelivered > 0) {
-      LOG.log(Level.WARNING, "tracing closed with " + undelivered + " span(s) not delivered to " + reporter
-          + " (" + failed + " in failed batches, " + queued() + " still queued)");
-    }
-    return undelivered;
   }
 
   @Override public void run() {
-    long batchBytes = 0;
+    try {
+      drain();
+    } finally {
+      Thread.interrupted(); // close()'s interrupt is spent: let the reporter close cleanly
+      try {
+        reporter.close();
+      } catch (Throwable t) {
+        LOG.log(Level.WARNING, "closing reporter " + reporter + " failed", t);
+      }
+    }
+  }
+
+  private void drain() {
     long batchStart = 0;
     while (true) {
-      if (stopping && System.nanoTime() - stopDeadline > 0) break; // close() gave up waiting
-      RecordingSpan span = poll();
+      boolean stopping = ring.isSealed();
+      long deadline = stopDeadline;
+      if (gaveUp || (stopping && System.nanoTime() - deadline > 0)) return; // close() gave up
+      RealSpan span = ring.poll(stopping, deadline);
       if (span != null) {
         if (batch.isEmpty()) batchStart = System.nanoTime();
         batch.add(span);
-        batchBytes += span.estimatedSize();
-        if (batch.size() >= maxBatchSpans || batchBytes >= maxBatchBytes) {
-          deliver();
-          batchBytes = 0;
-        }
+        if (batch.size() >= maxBatchSpans) deliver();
         continue;
       }
-      release(); // the ring looks empty: give producers all their room back
-      boolean stop = stopping;
+      ring.release(); // the ring looks empty: give producers all their room back
       if (!batch.isEmpty()
-          && (stop || flushTarget > delivered || System.nanoTime() - batchStart >= maxDelayNanos)) {
+          && (stopping || flushTarget > delivered || System.nanoTime() - batchStart >= maxDelayNanos)) {
         deliver();
-        batchBytes = 0;
         continue;
       }
-      if (stop || Thread.currentThread().isInterrupted()) break;
-      long park = batch.isEmpty() ? IDLE_PARK_NANOS
-          : Math.min(IDLE_PARK_NANOS, maxDelayNanos - (System.nanoTime() - batchStart));
-      if (park > 0) LockSupport.parkNanos(this, park);
-    }
-    release();
-  }
-
-  /** The next span in index order, or null when none has been claimed. Consumer thread only. */
-  private RecordingSpan poll() {
-    long index = consumerIndex;
-    int offset = (int) index & mask;
-    RecordingSpan span = (RecordingSpan) SLOT.getAcquire(ring, offset); // acquire: pairs with offer's release
-    if (span == null) {
-      if (index == (long) PRODUCER_INDEX.getVolatile(this)) return null; // volatile: nothing claimed
-      // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only):
-      // spin for up to STALL_SPIN_NANOS, which covers a store delayed by cache misses, then sleep.
-      // A producer still not done was descheduled between its two steps, and sleeping leaves this
-      // core idle, where the scheduler can run it at once; yielding would keep this core busy
-      // while the producer waits in another core's queue (with two producers on two cores,
-      // yielding here delivered half as many spans).
-      long spinUntil = System.nanoTime() + STALL_SPIN_NANOS;
-      while ((span = (RecordingSpan) SLOT.getAcquire(ring, offset)) == null) {
-        long now = System.nanoTime();
-        if (now - spinUntil < 0) {
-          Thread.onSpinWait();
-        } else {
-          if (stopping && now - stopDeadline > 0) return null;
-          LockSupport.parkNanos(this, STALLED_PARK_NANOS);
+      if (stopping) {
+        if (ring.isEmpty()) return;
+        continue; // a claimed span not stored yet: poll waits for it until the deadline
+      }
+      if (batch.isEmpty()) {
+        sleepUntilWoken();
+      } else {
+        long untilDue = maxDelayNanos - (System.nanoTime() - batchStart);
+        if (untilDue > 0) {
+          LockSupport.parkNanos(this, untilDue);
+          wakeups = wakeups + 1;
         }
       }
     }
-    // Plain store: the release store of releasedIndex orders it before any reuse.
-    SLOT.set(ring, offset, null);
-    consumerIndex = index + 1;
-    if (++unreleased == RELEASE_EVERY) release();
-    return span;
   }
 
-  /** Publishes how far the consumer got, so that producers may fill the slots it emptied. */
-  private void release() {
-    if (unreleased != 0) {
-      RELEASED_INDEX.setRelease(this, consumerIndex); // release: the emptied slots before it
-      unreleased = 0;
-    }
+  /** Idle: sleeps without a deadline until a producer, flush or close wakes it. Consumer only. */
+  private void sleepUntilWoken() {
+    ASLEEP.setVolatile(this, true); // volatile: see the class comment
+    if (ring.isEmpty() && !ring.isSealed() && flushTarget <= delivered) LockSupport.park(this);
+    ASLEEP.setVolatile(this, false);
+    wakeups = wakeups + 1;
   }
 
   private void deliver() {
-    release(); // producers get their room back while the reporter works
+    ring.release(); // producers get their room back while the reporter works
     int size = batch.size();
+    int lost = 0;
+    String cause = null;
     try {
       reporter.report(batch);
-      reported = reported + size;
       if (failureStreak > 0) {
         LOG.log(Level.INFO, "reporter " + reporter + " recovered after " + failureStreak + " failed batch(es)");
         failureStreak = 0;
       }
+    } catch (ReportException e) { // the reporter logs its own failures
+      lost = Math.min(size, e.spansFailed());
+      cause = e.reason();
     } catch (Throwable t) { // a reporter must never stop the recorder
-      failed = failed + size;
-      reporterFailures = reporterFailures + 1;
+      lost = size;
+      cause = causeOf(t);
       logFailure(t);
     } finally {
       batch.clear();
     }
+    account(size - lost, lost, cause);
     long previous = delivered;
-    delivered = consumerIndex;
+    delivered = ring.consumed();
     if (flushTarget > previous) {
       synchronized (flushLock) {
         flushLock.notifyAll();
       }
     }
+  }
+
+  private synchronized void account(int ok, int lost, String cause) {
+    if (accountsClosed || gaveUp) return; // close() counts this batch as undelivered
+    reported = reported + ok;
+    if (lost > 0) {
+      failed = failed + lost;
+      failedByCause.merge(cause, (long) lost, Long::sum);
+    }
+  }
+
+  static String causeOf(Throwable t) {
+    String name = t.getClass().getSimpleName();
+    return name.isEmpty() ? t.getClass().getName() : name; // an anonymous class has no simple name
   }
 
   /** Logs the first failure of a streak in full, then at most once a minute. */

@@ -92,9 +92,12 @@ public final class TraceContext {
     return traceIdHigh != 0L;
   }
 
-  /** The sampling decision: {@code TRUE}, {@code FALSE}, or {@code null} when not yet decided. */
-  public Boolean sampled() {
-    return (flags & SAMPLED_SET) == 0 ? null : (flags & SAMPLED) != 0;
+  /**
+   * True when this context carries a sampling decision, yes or no; false when the decision is
+   * still to be made (by the sampler of the process that starts the next span).
+   */
+  public boolean hasSamplingDecision() {
+    return (flags & SAMPLED_SET) != 0;
   }
 
   /** True when this trace is sampled; false when unsampled or undecided. */
@@ -171,9 +174,10 @@ public final class TraceContext {
   }
 
   @Override public String toString() {
-    if (!hasIds()) return "TraceContext{sampled=" + sampled() + "}";
+    String decision = isSampled() ? " sampled" : hasSamplingDecision() ? " unsampled" : " undecided";
+    if (!hasIds()) return "TraceContext{" + decision.substring(1) + "}";
     return traceIdHex() + "/" + spanIdHex() + (parentId != 0L ? "<" + parentIdHex() : "")
-        + (isSampled() ? " sampled" : sampled() == null ? " undecided" : " unsampled")
+        + decision
         + (debug() ? " debug" : "") + (shared() ? " shared" : "");
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Owns a service's tracing: its {@link Tracer}, current-span storage, propagation, and the span
@@ -29,6 +30,7 @@ public final class Tracing implements AutoCloseable {
   private final CurrentContext currentContext;
   private final SpanRecorder recorder;
   private final Tracer tracer;
+  private final TracingCounters counters;
   private final Duration closeTimeout;
   private boolean closed; // guarded by this
 
@@ -37,11 +39,13 @@ public final class Tracing implements AutoCloseable {
     this.propagator = b.propagator;
     this.closeTimeout = b.closeTimeout;
     this.currentContext = new CurrentContext(b.decorators, b.strictScopes);
-    this.recorder = new SpanRecorder(b.reporter, b.queueCapacity, b.maxBatchSpans, b.maxBatchBytes,
-        b.maxBatchDelay, "tracelet-recorder-" + b.serviceName);
+    this.recorder = new SpanRecorder(b.reporter, b.queueCapacity, b.maxBatchSpans, b.maxBatchDelay,
+        "tracelet-recorder-" + b.serviceName);
     String ip = b.localIp != null ? b.localIp : detectLocalIp();
-    this.tracer = new Tracer(b.clock, b.sampler, b.traceId128Bit, b.limits,
+    TracingState state = new TracingState(b.clock, b.sampler, b.traceId128Bit, b.limits,
         Endpoint.of(b.serviceName, ip, b.localPort), currentContext, recorder);
+    this.tracer = new Tracer(state);
+    this.counters = new TracingCounters(recorder, state.limitCounters);
   }
 
   public static Builder newBuilder() {
@@ -68,9 +72,9 @@ public final class Tracing implements AutoCloseable {
     return serviceName;
   }
 
-  /** Health counters: spans accepted, dropped, reported, failed; limits applied. */
-  public TracingMetrics metrics() {
-    return tracer.metrics();
+  /** What happened to this service's spans: accepted, reported, lost and why; limits applied. */
+  public TracingCounters counters() {
+    return counters;
   }
 
   /** Delivers every span finished before this call to the reporter, waiting up to 10 seconds. */
@@ -83,22 +87,33 @@ public final class Tracing implements AutoCloseable {
     return recorder.flush(timeout);
   }
 
-  /** Closes with the configured close timeout (5 seconds by default). */
+  /**
+   * {@link #close(Duration)} with the configured close timeout (5 seconds by default); what could
+   * not be delivered is logged and counted in {@link TracingCounters#spansUndelivered()}.
+   */
   @Override public void close() {
     close(closeTimeout);
   }
 
   /**
-   * Stops accepting spans, delivers what is queued within {@code timeout}, closes the reporter and
-   * stops the recorder thread. Returns how many accepted spans could not be delivered (also
-   * logged); 0 when already closed.
+   * Stops accepting spans, delivers what is queued, and returns within {@code timeout}: spans
+   * finished from now on are counted as dropped after close. A reporter still busy near the
+   * deadline is interrupted; one that ignores the interrupt is left to its (daemon) recorder thread,
+   * which closes the reporter and ends when the reporter returns. Returns how many accepted spans
+   * were not delivered (also logged, and counted as {@link TracingCounters#spansUndelivered()});
+   * 0 when already closed.
    */
   public long close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout == null");
     synchronized (this) {
       if (closed) return 0L;
       closed = true;
     }
     return recorder.close(timeout);
+  }
+
+  SpanRecorder recorder() { // for tests of the recorder's behaviour inside a whole Tracing
+    return recorder;
   }
 
   @Override public String toString() {
@@ -141,7 +156,6 @@ public final class Tracing implements AutoCloseable {
     private boolean strictScopes;
     private int queueCapacity = 8192;
     private int maxBatchSpans = 512;
-    private long maxBatchBytes = 500_000;
     private Duration maxBatchDelay = Duration.ofSeconds(1);
     private Duration closeTimeout = Duration.ofSeconds(5);
 
@@ -227,17 +241,28 @@ public final class Tracing implements AutoCloseable {
     }
 
     /**
-     * A batch goes to the reporter when it has {@code maxSpans} spans, about {@code maxBytes}
-     * bytes of encoded span, or its first span has waited {@code maxDelay}, whichever is first.
-     * Defaults: 512 spans, 500 kB, one second.
+     * The most spans in one batch handed to the reporter; 512. The reporter decides how many bytes
+     * go in one message.
+     *
+     * @throws IllegalArgumentException when below 1
      */
-    public Builder batching(int maxSpans, long maxBytes, Duration maxDelay) {
-      if (maxSpans < 1 || maxBytes < 1 || maxDelay == null || maxDelay.isNegative()) {
-        throw new IllegalArgumentException("batching limits must be positive");
+    public Builder maxBatchSpans(int maxBatchSpans) {
+      if (maxBatchSpans < 1) throw new IllegalArgumentException("maxBatchSpans must be positive: " + maxBatchSpans);
+      this.maxBatchSpans = maxBatchSpans;
+      return this;
+    }
+
+    /**
+     * The longest a finished span waits for its batch to fill before the batch goes to the reporter
+     * anyway; one second. Zero delivers whatever is queued each time the recorder looks.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder maxBatchDelay(Duration maxBatchDelay) {
+      if (require(maxBatchDelay, "maxBatchDelay").isNegative()) {
+        throw new IllegalArgumentException("maxBatchDelay must not be negative: " + maxBatchDelay);
       }
-      this.maxBatchSpans = maxSpans;
-      this.maxBatchBytes = maxBytes;
-      this.maxBatchDelay = maxDelay;
+      this.maxBatchDelay = maxBatchDelay;
       return this;
     }
 
@@ -253,8 +278,7 @@ public final class Tracing implements AutoCloseable {
     }
 
     private static <T> T require(T value, String name) {
-      if (value == null) throw new NullPointerException(name + " == null");
-      return value;
+      return Objects.requireNonNull(value, name + " == null");
     }
   }
 }

@@ -45,6 +45,6 @@ class ReadmeQuickStartTest {
     tracing.close();
 
     assertThat(copy).isEqualTo("paid printed");
-    assertThat(tracing.metrics().spansReported()).isEqualTo(2);
+    assertThat(tracing.counters().spansReported()).isEqualTo(2);
   }
 }

@@ -1,6 +1,7 @@
 package io.tracelet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class SpanRecorderTest {
@@ -63,9 +65,9 @@ class SpanRecorderTest {
     tracing.close();
 
     long offered = (long) producers * perProducer;
-    assertThat(tracing.metrics().spansDropped()).isZero();
-    assertThat(tracing.metrics().spansAccepted()).isEqualTo(offered);
-    assertThat(tracing.metrics().spansReported()).isEqualTo(offered);
+    assertThat(tracing.counters().spansDropped()).isZero();
+    assertThat(tracing.counters().spansAccepted()).isEqualTo(offered);
+    assertThat(tracing.counters().spansReported()).isEqualTo(offered);
     assertThat(reporter.received).isEqualTo(offered);
     assertThat(reporter.duplicates).isZero();
     assertThat(reporter.seen.cardinality()).isEqualTo((int) offered);
@@ -85,7 +87,7 @@ class SpanRecorderTest {
       }
       received.addAndGet(batch.size());
     };
-    Tracing tracing = Tracing.newBuilder().reporter(stuck).queueCapacity(16).batching(4, 1_000_000, Duration.ZERO).build();
+    Tracing tracing = Tracing.newBuilder().reporter(stuck).queueCapacity(16).maxBatchSpans(4).maxBatchDelay(Duration.ZERO).build();
     int producers = 4;
     int perProducer = 100_000;
 
@@ -94,7 +96,7 @@ class SpanRecorderTest {
     assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
     tracing.close();
 
-    TracingMetrics m = tracing.metrics();
+    TracingCounters m = tracing.counters();
     assertThat(m.spansAccepted() + m.spansDropped()).isEqualTo((long) producers * perProducer);
     assertThat(m.spansDropped()).isPositive();
     assertThat(m.spansAccepted()).isEqualTo(m.spansReported()).isEqualTo(received.get());
@@ -116,7 +118,7 @@ class SpanRecorderTest {
       assertThat(tracing.flush(Duration.ofSeconds(30))).isTrue();
       tracing.close();
 
-      TracingMetrics m = tracing.metrics();
+      TracingCounters m = tracing.counters();
       assertThat(m.spansAccepted() + m.spansDropped()).as("ring of %s", capacity)
           .isEqualTo((long) producers * perProducer);
       assertThat(reporter.duplicates).as("ring of %s", capacity).isZero();
@@ -139,23 +141,23 @@ class SpanRecorderTest {
     };
     // A long delay: only close() can make the recorder deliver these.
     Tracing tracing = Tracing.newBuilder().serviceName("closing").reporter(closing).queueCapacity(16_384)
-        .batching(1_000_000, Long.MAX_VALUE, Duration.ofHours(1)).build();
+        .maxBatchSpans(1_000_000).maxBatchDelay(Duration.ofHours(1)).build();
     for (int i = 1; i <= 10_000; i++) tracing.tracer().spanBuilder("s").startTimestamp(i).start().finish(i + 1);
 
     assertThat(tracing.close(Duration.ofSeconds(30))).isZero();
-    assertThat(tracing.metrics().spansDropped()).isZero();
+    assertThat(tracing.counters().spansDropped()).isZero();
     assertThat(reporter.received).isEqualTo(10_000);
     assertThat(closed[0]).isTrue();
     assertThat(recorderThreads("closing")).isEmpty();
 
     tracing.tracer().spanBuilder("late").start().finish();
-    assertThat(tracing.metrics().spansDroppedAfterClose()).isEqualTo(1);
+    assertThat(tracing.counters().spansDroppedAfterClose()).isEqualTo(1);
     assertThat(tracing.close(Duration.ofSeconds(1))).isZero(); // idempotent
   }
 
   @Test void closeGivesUpOnAStuckReporterSaysWhatItCouldNotDeliverAndStopsTheThread() {
     CountDownLatch never = new CountDownLatch(1);
-    Tracing tracing = Tracing.newBuilder().serviceName("stuck").batching(1, 1, Duration.ZERO).reporter(batch -> {
+    Tracing tracing = Tracing.newBuilder().serviceName("stuck").maxBatchSpans(1).maxBatchDelay(Duration.ZERO).reporter(batch -> {
       try {
         never.await();
       } catch (InterruptedException e) {
@@ -172,7 +174,7 @@ class SpanRecorderTest {
   @Test void aThrowingReporterIsCountedAndTheRecorderGoesOn() {
     AtomicInteger calls = new AtomicInteger();
     List<FinishedSpan> kept = new ArrayList<>();
-    Tracing tracing = Tracing.newBuilder().batching(1, 1, Duration.ZERO).reporter(batch -> {
+    Tracing tracing = Tracing.newBuilder().maxBatchSpans(1).maxBatchDelay(Duration.ZERO).reporter(batch -> {
       if (calls.incrementAndGet() <= 3) throw new IllegalStateException("backend down");
       kept.addAll(batch);
     }).build();
@@ -181,38 +183,150 @@ class SpanRecorderTest {
       assertThat(tracing.flush()).isTrue();
     }
     tracing.close();
-    assertThat(tracing.metrics().reporterFailures()).isEqualTo(3);
-    assertThat(tracing.metrics().spansFailed()).isEqualTo(3);
-    assertThat(tracing.metrics().spansReported()).isEqualTo(2);
+    assertThat(tracing.counters().spansLostByCause()).containsExactly(entry("IllegalStateException", 3L));
+    assertThat(tracing.counters().spansFailed()).isEqualTo(3);
+    assertThat(tracing.counters().spansReported()).isEqualTo(2);
     assertThat(kept).extracting(FinishedSpan::name).containsExactly("s3", "s4");
   }
 
-  @Test void batchesAreBoundedByCountAndBytes() {
+  @Test void batchesAreBoundedByCount() {
     List<Integer> sizes = new ArrayList<>();
-    CountDownLatch hold = new CountDownLatch(1);
-    Tracing byCount = Tracing.newBuilder().batching(10, Long.MAX_VALUE, Duration.ofHours(1)).reporter(batch -> {
+    Tracing byCount = Tracing.newBuilder().maxBatchSpans(10).maxBatchDelay(Duration.ofHours(1)).reporter(batch -> {
       sizes.add(batch.size());
     }).build();
     for (int i = 0; i < 35; i++) byCount.tracer().spanBuilder("s").start().finish();
     byCount.close();
     assertThat(sizes).allSatisfy(size -> assertThat(size).isBetween(1, 10));
     assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(35);
+  }
 
-    sizes.clear();
-    Tracing byBytes = Tracing.newBuilder().batching(1000, 3000, Duration.ofHours(1)).reporter(batch -> {
-      sizes.add(batch.size());
+  @Test void aReportExceptionFailsOnlyTheSpansItCountsUnderItsReason() {
+    Tracing tracing = Tracing.newBuilder().maxBatchSpans(5).maxBatchDelay(Duration.ofHours(1)).reporter(batch -> {
+      throw new ReportException(2, "SpanTooLarge");
     }).build();
-    String big = "x".repeat(1000);
-    for (int i = 0; i < 20; i++) byBytes.tracer().spanBuilder("s").tag("big", big).start().finish();
-    byBytes.close();
-    hold.countDown();
-    assertThat(sizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(3));
-    assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
+    for (int i = 0; i < 5; i++) tracing.tracer().spanBuilder("s").start().finish();
+    assertThat(tracing.flush()).isTrue();
+    tracing.close();
+
+    assertThat(tracing.counters().spansReported()).isEqualTo(3);
+    assertThat(tracing.counters().spansFailed()).isEqualTo(2);
+    assertThat(tracing.counters().spansLostByCause()).containsExactly(entry("SpanTooLarge", 2L));
+  }
+
+  /**
+   * Producers race close() round after round: every span they offered ends in exactly one final
+   * state, the reporter received exactly the ones counted reported, and nothing stays queued.
+   */
+  @Test void closeRacingBusyProducersAccountsForEveryOfferedSpan() throws Exception {
+    int producers = 4;
+    for (int round = 0; round < 200; round++) {
+      AtomicLong received = new AtomicLong();
+      Tracing tracing = Tracing.newBuilder().serviceName("race").queueCapacity(256).maxBatchSpans(64)
+          .reporter(batch -> received.addAndGet(batch.size())).build();
+      CountDownLatch producing = new CountDownLatch(producers);
+      long[] offered = new long[producers];
+      List<Thread> threads = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int id = p;
+        Thread thread = new Thread(() -> {
+          for (int i = 0; i < 20_000; i++) {
+            tracing.tracer().spanBuilder("s").start().finish();
+            offered[id]++;
+            if (i == 100) producing.countDown();
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      producing.await();
+      long undelivered = tracing.close(Duration.ofSeconds(10));
+      for (Thread thread : threads) thread.join();
+
+      TracingCounters c = tracing.counters();
+      long total = 0;
+      for (long n : offered) total += n;
+      assertThat(c.spansAccepted() + c.spansDropped() + c.spansDroppedAfterClose()).as("round %s", round)
+          .isEqualTo(total);
+      assertThat(c.spansReported() + c.spansFailed() + c.spansUndelivered()).as("round %s", round)
+          .isEqualTo(c.spansAccepted());
+      assertThat(c.spansUndelivered()).isEqualTo(undelivered);
+      assertThat(c.spansQueued()).as("round %s", round).isZero();
+      assertThat(received.get()).as("round %s", round).isEqualTo(c.spansReported());
+    }
+    assertThat(recorderThreads("race")).isEmpty();
+  }
+
+  /**
+   * A reporter that ignores interrupts (a blocking socket read does) cannot hold close() past its
+   * timeout: close returns on time with the batch counted undelivered, and the recorder thread, a
+   * daemon, ends and closes the reporter as soon as the reporter returns.
+   */
+  @Test void closeReturnsOnTimeFromAReporterThatIgnoresInterrupts() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch reporting = new CountDownLatch(1);
+    CountDownLatch reporterClosed = new CountDownLatch(1);
+    SpanReporter deaf = new SpanReporter() {
+      @Override public void report(List<FinishedSpan> batch) {
+        reporting.countDown();
+        boolean interrupted = false;
+        while (true) {
+          try {
+            release.await();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true; // ignored, as a socket read ignores it
+          }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+      }
+
+      @Override public void close() {
+        reporterClosed.countDown();
+      }
+    };
+    Tracing tracing = Tracing.newBuilder().serviceName("deaf").maxBatchSpans(2).maxBatchDelay(Duration.ZERO)
+        .reporter(deaf).build();
+    for (int i = 0; i < 6; i++) tracing.tracer().spanBuilder("s").start().finish();
+    assertThat(reporting.await(10, TimeUnit.SECONDS)).isTrue();
+
+    Duration timeout = Duration.ofMillis(500);
+    long start = System.nanoTime();
+    long undelivered = tracing.close(timeout);
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(tookMillis).as("close took %s ms", tookMillis).isLessThan(timeout.toMillis() + 250);
+    assertThat(undelivered).isEqualTo(6);
+    assertThat(tracing.counters().spansLostByCause()).containsExactly(entry("CloseTimeout", 6L));
+    assertThat(reporterClosed.getCount()).isEqualTo(1); // the reporter still holds the recorder thread
+
+    release.countDown();
+    for (Thread thread : recorderThreads("deaf")) thread.join(10_000);
+    assertThat(recorderThreads("deaf")).isEmpty();
+    assertThat(reporterClosed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(tracing.counters().spansReported()).as("counts are final once close returned").isZero();
+  }
+
+  /** Idle means asleep: no wakeups without work, and the first span after a pause still goes out. */
+  @Test void anIdleRecorderSleepsUntilWorkArrives() throws Exception {
+    CountDownLatch delivered = new CountDownLatch(2);
+    Tracing tracing = Tracing.newBuilder().maxBatchDelay(Duration.ofMillis(20))
+        .reporter(batch -> delivered.countDown()).build();
+    tracing.tracer().spanBuilder("first").start().finish();
+    assertThat(tracing.flush()).isTrue();
+
+    SpanRecorder recorder = tracing.recorder();
+    long before = recorder.wakeups();
+    Thread.sleep(1000); // measuring idleness: nothing to wait for but time
+    assertThat(recorder.wakeups() - before).as("wakeups in an idle second").isZero();
+
+    tracing.tracer().spanBuilder("after the pause").start().finish();
+    assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
+    tracing.close();
   }
 
   @Test void aBatchWaitsAtMostTheMaxDelay() throws Exception {
     CountDownLatch delivered = new CountDownLatch(1);
-    Tracing tracing = Tracing.newBuilder().batching(1000, Long.MAX_VALUE, Duration.ofMillis(50))
+    Tracing tracing = Tracing.newBuilder().maxBatchSpans(1000).maxBatchDelay(Duration.ofMillis(50))
         .reporter(batch -> delivered.countDown()).build();
     tracing.tracer().spanBuilder("s").start().finish();
     assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -232,7 +346,7 @@ class SpanRecorderTest {
       Thread.onSpinWait();
     }
     assertThat(refs).hasSize(100).allSatisfy(r -> assertThat(r.get()).isNull());
-    assertThat(tracing.metrics().spansAccepted()).isZero();
+    assertThat(tracing.counters().spansAccepted()).isZero();
     tracing.close();
   }
 

@@ -85,7 +85,8 @@ class TracerTest {
     TraceContext context = span.context();
     assertThat(context.traceIdHex()).isEqualTo("0000000000001234");
     assertThat(context.parentId()).isEqualTo(0x55L);
-    assertThat(context.sampled()).isFalse();
+    assertThat(context.hasSamplingDecision()).isTrue();
+    assertThat(context.isSampled()).isFalse();
     assertThat(context.traceState()).isEqualTo("vendor=x");
     assertThat(context.baggage().get("tenant")).isEqualTo("acme");
   }
@@ -124,7 +125,8 @@ class TracerTest {
     TraceContext undecided = TraceContext.newBuilder().traceId(0, 5).spanId(6).build();
     Span span = never.tracer().spanBuilder("s").parent(undecided).start();
     assertThat(span.isRecording()).isFalse();
-    assertThat(span.context().sampled()).isFalse();
+    assertThat(span.context().hasSamplingDecision()).isTrue();
+    assertThat(span.context().isSampled()).isFalse();
     assertThat(span.context().traceId()).isEqualTo(5);
     never.close();
   }
@@ -137,11 +139,12 @@ class TracerTest {
 
     assertThat(span.isRecording()).isFalse();
     assertThat(span.context().hasIds()).isTrue();
-    assertThat(span.context().sampled()).isFalse();
+    assertThat(span.context().hasSamplingDecision()).isTrue();
+    assertThat(span.context().isSampled()).isFalse();
     assertThat(span.context().traceIdRandom()).isTrue();
     assertThat(span.context()).isSameAs(span.context());
     assertThat(reporter.spans()).isEmpty();
-    assertThat(never.metrics().spansAccepted()).isZero();
+    assertThat(never.counters().spansAccepted()).isZero();
   }
 
   @Test void childrenOfAnUnsampledSpanAreUnsampledInTheSameTrace() {
@@ -238,7 +241,7 @@ class TracerTest {
   }
 
   @Test void spanLimitsCutAndCount() {
-    Tracing limited = reporter.tracing().spanLimits(SpanLimits.of(2, 1, 5)).build();
+    Tracing limited = reporter.tracing().spanLimits(SpanLimits.newBuilder().maxTags(2).maxEvents(1).maxTagValueLength(5).build()).build();
     Span span = limited.tracer().spanBuilder("limited").start();
     span.tag("a", "123456789").tag("b", "x").tag("c", "dropped").event("e1").event("e2");
     span.tag("s", "abcd\uD83D\uDE00z"); // would cut a surrogate pair in half at 5
@@ -249,14 +252,14 @@ class TracerTest {
     assertThat(f.tagCount()).isEqualTo(2);
     assertThat(f.tagValue(0)).isEqualTo("12345");
     assertThat(f.eventCount()).isEqualTo(1);
-    assertThat(RecordingSpan.truncate("abcd\uD83D\uDE00z", 5)).isEqualTo("abcd");
-    assertThat(limited.metrics().tagValuesTruncated()).isEqualTo(1);
-    assertThat(limited.metrics().tagsDropped()).isEqualTo(2);
-    assertThat(limited.metrics().eventsDropped()).isEqualTo(1);
+    assertThat(RealSpan.truncate("abcd\uD83D\uDE00z", 5)).isEqualTo("abcd");
+    assertThat(limited.counters().tagValuesTruncated()).isEqualTo(1);
+    assertThat(limited.counters().tagsDropped()).isEqualTo(2);
+    assertThat(limited.counters().eventsDropped()).isEqualTo(1);
   }
 
   @Test void errorTagIsKeptEvenAtTheTagLimit() {
-    Tracing limited = reporter.tracing().spanLimits(SpanLimits.of(1, 0, 100)).build();
+    Tracing limited = reporter.tracing().spanLimits(SpanLimits.newBuilder().maxTags(1).maxEvents(0).maxTagValueLength(100).build()).build();
     limited.tracer().spanBuilder("s").tag("a", "b").start().error(new IOException("boom")).finish();
     limited.close();
     assertThat(tagValue(reporter.spans().get(0), "error")).isEqualTo("boom");
@@ -322,7 +325,7 @@ class TracerTest {
 
   @Test void toSpanMakesARemoteContextCurrentWithoutRecordingIt() {
     TraceContext remote = TraceContext.newBuilder().traceId(1, 2).spanId(3).sampled(true).build();
-    Span wrapper = tracer.toSpan(remote);
+    Span wrapper = tracer.nonRecordingSpan(remote);
     assertThat(wrapper.context()).isSameAs(remote);
     assertThat(wrapper.isRecording()).isFalse();
     try (Scope ignored = wrapper.makeCurrent()) {

@@ -7,7 +7,7 @@ import io.tracelet.Span;
 import io.tracelet.SpanKind;
 import io.tracelet.TraceContext;
 import io.tracelet.Tracing;
-import io.tracelet.zipkin.SpanEncoder;
+import io.tracelet.reporter.zipkin.SpanEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;

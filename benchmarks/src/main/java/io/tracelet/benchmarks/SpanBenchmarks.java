@@ -58,7 +58,7 @@ public class SpanBenchmarks {
   }
 
   @TearDown public void tearDown() {
-    System.out.println("\ntracelet sampled pipeline: " + tracelet.metrics());
+    System.out.println("\ntracelet sampled pipeline: " + tracelet.counters());
     tracelet.close();
     traceletUnsampled.close();
     braveTracing.close();

@@ -3,7 +3,7 @@ package io.tracelet.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracelet.Tracing;
-import io.tracelet.zipkin.ZipkinReporter;
+import io.tracelet.reporter.zipkin.ZipkinReporter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +23,7 @@ class RootReadmeReporterTest {
     tracing.tracer().inSpan("charge", () -> pay());
     tracing.close(); // delivers what is queued, then closes the reporter and its sender
 
-    assertThat(tracing.metrics().spansAccepted()).isEqualTo(1);
+    assertThat(tracing.counters().spansAccepted()).isEqualTo(1);
     assertThat(reporter.counters().spansSent() + reporter.counters().spansDropped()).isEqualTo(1);
   }
 }

@@ -49,7 +49,7 @@ final class B3Propagator extends TraceFormat {
     // The spec: debug implies accept, so Sampled is not sent beside it.
     if (context.debug()) {
       setter.set(carrier, FLAGS, "1");
-    } else if (context.sampled() != null) {
+    } else if (context.hasSamplingDecision()) {
       setter.set(carrier, SAMPLED, context.isSampled() ? "1" : "0");
     }
   }
@@ -61,7 +61,7 @@ final class B3Propagator extends TraceFormat {
    */
   static String singleValue(TraceContext context) {
     String sampling = context.debug() ? "d"
-        : context.sampled() == null ? null : context.isSampled() ? "1" : "0";
+        : !context.hasSamplingDecision() ? null : context.isSampled() ? "1" : "0";
     if (!context.hasIds()) return sampling;
     if (sampling == null) return context.traceIdHex() + '-' + context.spanIdHex();
     if (context.parentId() == 0L) return context.traceIdHex() + '-' + context.spanIdHex() + '-' + sampling;

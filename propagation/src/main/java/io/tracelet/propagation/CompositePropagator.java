@@ -1,5 +1,6 @@
 package io.tracelet.propagation;
 
+import java.util.Objects;
 import io.tracelet.Baggage;
 import io.tracelet.Propagator;
 import io.tracelet.TraceContext;
@@ -40,7 +41,7 @@ final class CompositePropagator implements Propagator {
 
   private static List<Propagator> flatten(Propagator[] propagators, List<Propagator> into) {
     for (Propagator p : propagators) {
-      if (p == null) throw new NullPointerException("a propagator is null");
+      Objects.requireNonNull(p, "propagator == null");
       if (p instanceof CompositePropagator) {
         CompositePropagator c = (CompositePropagator) p;
         flatten(c.formats, into);

@@ -32,7 +32,7 @@ class B3MultiHeaderTest {
     assertThat(c.traceId()).isEqualTo(0x64fe8b2a57d3eff7L);
     assertThat(c.spanIdHex()).isEqualTo("e457b5a2e4d86bd1");
     assertThat(c.parentIdHex()).isEqualTo("05e3ac9a4f6e3b90");
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
     assertThat(c.debug()).isFalse();
   }
 
@@ -98,7 +98,7 @@ class B3MultiHeaderTest {
   @Test void sampled_absentDefersTheDecision() {
     TraceContext c = extract("X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312");
 
-    assertThat(c.sampled()).isNull();
+    assertThat(c.hasSamplingDecision()).isFalse();
     assertThat(inject(c).names()).doesNotContain("x-b3-sampled", "x-b3-flags");
   }
 
@@ -106,7 +106,9 @@ class B3MultiHeaderTest {
     TraceContext c = extract("X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312",
         "X-B3-Sampled", "0");
 
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+
+    assertThat(c.isSampled()).isFalse();
     assertThat(inject(c).get("x-b3-sampled")).isEqualTo("0");
   }
 
@@ -114,12 +116,13 @@ class B3MultiHeaderTest {
     for (String accept : new String[] {"true", "True", "TRUE"}) {
       TraceContext c = extract("X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312",
           "X-B3-Sampled", accept);
-      assertThat(c.sampled()).as(accept).isTrue();
+      assertThat(c.isSampled()).as(accept).isTrue();
       assertThat(inject(c).get("x-b3-sampled")).isEqualTo("1");
     }
     TraceContext deny = extract("X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312",
         "X-B3-Sampled", "false");
-    assertThat(deny.sampled()).isFalse();
+    assertThat(deny.hasSamplingDecision()).isTrue();
+    assertThat(deny.isSampled()).isFalse();
     assertThat(inject(deny).get("x-b3-sampled")).isEqualTo("0");
   }
 
@@ -134,7 +137,8 @@ class B3MultiHeaderTest {
     TraceContext c = extract("X-B3-Sampled", "0");
 
     assertThat(c.hasIds()).isFalse();
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+    assertThat(c.isSampled()).isFalse();
     assertThat(inject(c).names()).containsExactly("x-b3-sampled");
     assertThat(inject(c).get("x-b3-sampled")).isEqualTo("0");
   }
@@ -143,7 +147,7 @@ class B3MultiHeaderTest {
     TraceContext c = extract("X-B3-Sampled", "1");
 
     assertThat(c.hasIds()).isFalse();
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void debug_flagsOneIsDebugAndImpliesAccept() {
@@ -151,7 +155,7 @@ class B3MultiHeaderTest {
         "X-B3-Flags", "1");
 
     assertThat(c.debug()).isTrue();
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void debug_winsOverADenyDecision() {
@@ -159,7 +163,7 @@ class B3MultiHeaderTest {
         "X-B3-Flags", "1", "X-B3-Sampled", "0");
 
     assertThat(c.debug()).isTrue();
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void debug_isSentAsFlagsWithoutSampled() {
@@ -184,7 +188,7 @@ class B3MultiHeaderTest {
       TraceContext c = extract("X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312",
           "X-B3-Flags", flags);
       assertThat(c.debug()).as(flags).isFalse();
-      assertThat(c.sampled()).as(flags).isNull();
+      assertThat(c.hasSamplingDecision()).as(flags).isFalse();
     }
   }
 
@@ -199,7 +203,7 @@ class B3MultiHeaderTest {
 
     TraceContext c = b3.extract(headers, Headers.GETTER);
     assertThat(c.traceIdHex()).isEqualTo("48485a3953bb6124");
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void httpOptionalWhitespaceAroundValuesIsIgnored() {
@@ -207,7 +211,7 @@ class B3MultiHeaderTest {
         "X-B3-Sampled", " 1 ");
 
     assertThat(c.traceIdHex()).isEqualTo("48485a3953bb6124");
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void singleHeaderTakesPrecedenceOverMultipleHeaders() {
@@ -215,7 +219,7 @@ class B3MultiHeaderTest {
         "X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "0");
 
     assertThat(c.traceIdHex()).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7");
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
   }
 
   @Test void malformedSingleHeaderGivesWayToMultipleHeaders() {
@@ -223,7 +227,8 @@ class B3MultiHeaderTest {
         "X-B3-TraceId", "48485a3953bb6124", "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "0");
 
     assertThat(c.traceIdHex()).isEqualTo("48485a3953bb6124");
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+    assertThat(c.isSampled()).isFalse();
   }
 
   @Test void keysAreTheLowercaseHeaderNames() {

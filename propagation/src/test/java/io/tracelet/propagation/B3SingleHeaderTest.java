@@ -26,7 +26,7 @@ class B3SingleHeaderTest {
 
     assertThat(c.traceIdHex()).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7");
     assertThat(c.spanIdHex()).isEqualTo("05e3ac9a4f6e3b90");
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
     assertThat(c.parentIdHex()).isEqualTo("e457b5a2e4d86bd1");
     assertThat(inject(c)).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7-05e3ac9a4f6e3b90-1-e457b5a2e4d86bd1");
   }
@@ -35,7 +35,7 @@ class B3SingleHeaderTest {
     TraceContext c = extract("80f198ee56343ba864fe8b2a57d3eff7-05e3ac9a4f6e3b90-d");
 
     assertThat(c.debug()).isTrue();
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
     assertThat(inject(c)).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7-05e3ac9a4f6e3b90-d");
   }
 
@@ -43,12 +43,13 @@ class B3SingleHeaderTest {
     TraceContext c = extract("0");
 
     assertThat(c.hasIds()).isFalse();
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+    assertThat(c.isSampled()).isFalse();
     assertThat(inject(c)).isEqualTo("0");
   }
 
   @Test void samplingOnly_acceptAndDebug() {
-    assertThat(extract("1").sampled()).isTrue();
+    assertThat(extract("1").isSampled()).isTrue();
     assertThat(extract("1").hasIds()).isFalse();
     assertThat(extract("d").debug()).isTrue();
     assertThat(inject(extract("d"))).isEqualTo("d");
@@ -62,14 +63,15 @@ class B3SingleHeaderTest {
     TraceContext c = extract("64fe8b2a57d3eff7-05e3ac9a4f6e3b90-0");
 
     assertThat(c.is128Bit()).isFalse();
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+    assertThat(c.isSampled()).isFalse();
     assertThat(inject(c)).isEqualTo("64fe8b2a57d3eff7-05e3ac9a4f6e3b90-0");
   }
 
   @Test void sampling_absentDefers() {
     TraceContext c = extract("80f198ee56343ba864fe8b2a57d3eff7-05e3ac9a4f6e3b90");
 
-    assertThat(c.sampled()).isNull();
+    assertThat(c.hasSamplingDecision()).isFalse();
     assertThat(inject(c)).isEqualTo("80f198ee56343ba864fe8b2a57d3eff7-05e3ac9a4f6e3b90");
   }
 
@@ -89,7 +91,7 @@ class B3SingleHeaderTest {
   @Test void parent_withoutSamplingAsBraveWritesItIsAccepted() {
     TraceContext c = extract("64fe8b2a57d3eff7-05e3ac9a4f6e3b90-e457b5a2e4d86bd1");
 
-    assertThat(c.sampled()).isNull();
+    assertThat(c.hasSamplingDecision()).isFalse();
     assertThat(c.parentIdHex()).isEqualTo("e457b5a2e4d86bd1");
   }
 

@@ -39,7 +39,7 @@ class BraveInteropTest {
 
       assertSameTrace(sent, received);
       // B3 single carries a parent only after a sampling state.
-      assertThat(received.parentIdAsLong()).isEqualTo(sent.sampled() == null ? 0L : sent.parentId());
+      assertThat(received.parentIdAsLong()).isEqualTo(!sent.hasSamplingDecision() ? 0L : sent.parentId());
     }
   }
 
@@ -50,7 +50,7 @@ class BraveInteropTest {
         TraceContextOrSamplingFlags received = braveExtract(format, decision);
 
         assertThat(received.context()).isNull();
-        assertThat(received.sampled()).isEqualTo(decision.sampled());
+        assertThat(received.sampled()).isEqualTo(decision(decision));
         assertThat(received.samplingFlags().debug()).isEqualTo(decision.debug());
       }
     }
@@ -82,7 +82,7 @@ class BraveInteropTest {
       TraceContext tracelet = Propagators.b3().extract(carrier, Headers.GETTER);
 
       assertThat(tracelet.hasIds()).isFalse();
-      assertThat(tracelet.sampled()).isEqualTo(brave.sampled());
+      assertThat(decision(tracelet)).isEqualTo(brave.sampled());
       assertThat(tracelet.debug()).isEqualTo(brave.samplingFlags().debug());
     }
   }
@@ -96,7 +96,7 @@ class BraveInteropTest {
   static brave.propagation.TraceContext toBrave(TraceContext c) {
     return brave.propagation.TraceContext.newBuilder()
         .traceIdHigh(c.traceIdHigh()).traceId(c.traceId()).spanId(c.spanId()).parentId(c.parentId())
-        .sampled(c.sampled()).debug(c.debug())
+        .sampled(decision(c)).debug(c.debug())
         .build();
   }
 
@@ -106,7 +106,12 @@ class BraveInteropTest {
     assertThat(tracelet.traceIdHigh()).as("%s", tracelet).isEqualTo(brave.traceIdHigh());
     assertThat(tracelet.traceId()).isEqualTo(brave.traceId());
     assertThat(tracelet.spanId()).isEqualTo(brave.spanId());
-    assertThat(tracelet.sampled()).isEqualTo(brave.sampled());
+    assertThat(decision(tracelet)).isEqualTo(brave.sampled());
     assertThat(tracelet.debug()).isEqualTo(brave.debug());
+  }
+
+  /** Tracelet's decision as Brave models it: true, false, or null when undecided. */
+  static Boolean decision(TraceContext c) {
+    return c.hasSamplingDecision() ? c.isSampled() : null;
   }
 }

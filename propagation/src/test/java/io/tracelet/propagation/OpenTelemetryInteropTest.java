@@ -66,7 +66,7 @@ class OpenTelemetryInteropTest {
 
       assertThat(paddedTraceId(received)).as("%s", headers).isEqualTo(sent.getTraceId());
       assertThat(received.spanIdHex()).isEqualTo(sent.getSpanId());
-      assertThat(received.sampled()).isEqualTo(sent.isSampled());
+      assertThat(received.isSampled()).isEqualTo(sent.isSampled());
       assertThat(received.traceIdRandom()).isEqualTo((sent.getTraceFlags().asByte() & 2) != 0);
       assertThat(received.traceState()).isEqualTo(headers.get("tracestate"));
       assertThat(entries(received.traceState())).containsExactlyEntriesOf(entries(sent.getTraceState()));
@@ -124,7 +124,7 @@ class OpenTelemetryInteropTest {
 
           assertThat(paddedTraceId(roundTrip)).as("%s", back).isEqualTo(paddedTraceId(sent));
           assertThat(roundTrip.spanId()).isEqualTo(sent.spanId());
-          assertThat(roundTrip.sampled()).isEqualTo(sent.isSampled());
+          assertThat(roundTrip.isSampled()).isEqualTo(sent.isSampled());
           assertThat(roundTrip.debug()).isEqualTo(sent.debug());
         }
       }

@@ -32,7 +32,8 @@ class PropagatorsTest {
   @Test void w3cThenB3_acceptsB3SingleAndMulti() {
     assertThat(defaults.extract(Headers.of("b3", "48485a3953bb6124-a2fb4a1d1a96d312-1"), Headers.GETTER)
         .isSampled()).isTrue();
-    assertThat(defaults.extract(Headers.of("X-B3-Sampled", "0"), Headers.GETTER).sampled()).isFalse();
+    assertThat(defaults.extract(Headers.of("X-B3-Sampled", "0"), Headers.GETTER).hasSamplingDecision()).isTrue();
+    assertThat(defaults.extract(Headers.of("X-B3-Sampled", "0"), Headers.GETTER).isSampled()).isFalse();
   }
 
   @Test void w3cThenB3_injectsW3CB3MultiAndBaggage() {
@@ -54,14 +55,14 @@ class PropagatorsTest {
     assertThat(fromW3C.baggage().get("k")).isEqualTo("v");
     assertThat(fromW3C.hasIds()).isTrue();
     assertThat(fromB3.baggage().get("k")).isEqualTo("v");
-    assertThat(fromB3.sampled()).isTrue();
+    assertThat(fromB3.isSampled()).isTrue();
   }
 
   @Test void baggage_withoutATraceIsAContextWithoutIds() {
     TraceContext c = defaults.extract(Headers.of("baggage", "k=v"), Headers.GETTER);
 
     assertThat(c.hasIds()).isFalse();
-    assertThat(c.sampled()).isNull();
+    assertThat(c.hasSamplingDecision()).isFalse();
     assertThat(c.baggage().get("k")).isEqualTo("v");
   }
 

@@ -31,7 +31,7 @@ class W3CTraceparentTest {
     assertThat(c.traceIdHex()).isEqualTo(TRACE_ID);
     assertThat(c.spanIdHex()).isEqualTo(PARENT_ID);
     assertThat(c.parentId()).isZero();
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
     assertThat(c.traceIdRandom()).isFalse();
     assertThat(inject(c)).isEqualTo("00-" + TRACE_ID + "-" + PARENT_ID + "-01");
   }
@@ -39,19 +39,22 @@ class W3CTraceparentTest {
   @Test void specExample_notSampled() {
     TraceContext c = extract("00-" + TRACE_ID + "-" + PARENT_ID + "-00");
 
-    assertThat(c.sampled()).isFalse();
+    assertThat(c.hasSamplingDecision()).isTrue();
+
+    assertThat(c.isSampled()).isFalse();
     assertThat(inject(c)).endsWith("-00");
   }
 
   @Test void randomTraceIdFlag_isReadAndPassedOn() {
     TraceContext random = extract("00-" + TRACE_ID + "-" + PARENT_ID + "-02");
     assertThat(random.traceIdRandom()).isTrue();
-    assertThat(random.sampled()).isFalse();
+    assertThat(random.hasSamplingDecision()).isTrue();
+    assertThat(random.isSampled()).isFalse();
     assertThat(inject(random)).endsWith("-02");
 
     TraceContext sampledRandom = extract("00-" + TRACE_ID + "-" + PARENT_ID + "-03");
     assertThat(sampledRandom.traceIdRandom()).isTrue();
-    assertThat(sampledRandom.sampled()).isTrue();
+    assertThat(sampledRandom.isSampled()).isTrue();
     assertThat(inject(sampledRandom)).endsWith("-03");
   }
 
@@ -86,7 +89,7 @@ class W3CTraceparentTest {
     TraceContext c = extract("cc-" + TRACE_ID + "-" + PARENT_ID + "-01");
 
     assertThat(c.traceIdHex()).isEqualTo(TRACE_ID);
-    assertThat(c.sampled()).isTrue();
+    assertThat(c.isSampled()).isTrue();
     assertThat(inject(c)).isEqualTo("00-" + TRACE_ID + "-" + PARENT_ID + "-01");
   }
 

@@ -79,7 +79,7 @@ public final class FinishedSpanAssert extends AbstractAssert<FinishedSpanAssert,
    */
   public FinishedSpanAssert hasParent(TraceContext parent) {
     isNotNull();
-    Objects.requireNonNull(parent, "parent");
+    Objects.requireNonNull(parent, "parent == null");
     if (!inTrace(parent.traceIdHigh(), parent.traceId()) || actual.parentId() != parent.spanId()) {
       failWithMessage("Expected span %s to be a child of %s/%s", describe(), parent.traceIdHex(),
           parent.spanIdHex());
@@ -90,7 +90,7 @@ public final class FinishedSpanAssert extends AbstractAssert<FinishedSpanAssert,
   /** The span is a child of {@code parent}: same trace ID, and its parent ID is the parent's span ID. */
   public FinishedSpanAssert hasParent(FinishedSpan parent) {
     isNotNull();
-    Objects.requireNonNull(parent, "parent");
+    Objects.requireNonNull(parent, "parent == null");
     if (!inTrace(parent.traceIdHigh(), parent.traceId()) || actual.parentId() != parent.spanId()) {
       failWithMessage("Expected span %s to be a child of %s", describe(), SpanText.describe(parent));
     }
@@ -100,7 +100,7 @@ public final class FinishedSpanAssert extends AbstractAssert<FinishedSpanAssert,
   /** The span is the one {@code context} identifies: same trace ID and span ID. */
   public FinishedSpanAssert hasContext(TraceContext context) {
     isNotNull();
-    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(context, "context == null");
     if (!inTrace(context.traceIdHigh(), context.traceId()) || actual.spanId() != context.spanId()) {
       failWithMessage("Expected span %s to have trace ID %s and span ID %s", describe(),
           context.traceIdHex(), context.spanIdHex());

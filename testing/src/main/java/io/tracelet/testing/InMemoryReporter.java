@@ -67,7 +67,7 @@ public final class InMemoryReporter implements SpanReporter {
    */
   public List<FinishedSpan> awaitSpans(int count, Duration timeout) {
     if (count < 0) throw new IllegalArgumentException("count < 0: " + count);
-    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(timeout, "timeout == null");
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
       while (spans.size() < count) {

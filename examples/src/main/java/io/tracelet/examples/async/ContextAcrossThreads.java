@@ -5,7 +5,7 @@ import io.tracelet.Scope;
 import io.tracelet.Span;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
-import io.tracelet.slf4j.report.Slf4jReporter;
+import io.tracelet.reporter.slf4j.Slf4jReporter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -3,7 +3,7 @@ package io.tracelet.examples.demo;
 import io.tracelet.Tracing;
 import io.tracelet.propagation.Propagators;
 import io.tracelet.slf4j.MdcScopeDecorator;
-import io.tracelet.zipkin.ZipkinReporter;
+import io.tracelet.reporter.zipkin.ZipkinReporter;
 import java.util.Objects;
 
 /**
@@ -20,7 +20,7 @@ public final class Reporting {
   private final String kafkaBootstrapServers; // null: everything over HTTP
 
   private Reporting(String zipkinUrl, String kafkaBootstrapServers) {
-    this.zipkinUrl = stripTrailingSlash(Objects.requireNonNull(zipkinUrl, "zipkinUrl"));
+    this.zipkinUrl = stripTrailingSlash(Objects.requireNonNull(zipkinUrl, "zipkinUrl == null"));
     this.kafkaBootstrapServers = kafkaBootstrapServers;
   }
 
@@ -29,7 +29,7 @@ public final class Reporting {
    * the Zipkin at {@code zipkinUrl} must collect); the others over HTTP to {@code zipkinUrl}.
    */
   public static Reporting httpAndKafka(String zipkinUrl, String kafkaBootstrapServers) {
-    return new Reporting(zipkinUrl, Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers"));
+    return new Reporting(zipkinUrl, Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers == null"));
   }
 
   /** Every service reports over HTTP to the Zipkin at {@code zipkinUrl}, such as {@code http://127.0.0.1:9411}. */

@@ -5,7 +5,7 @@ import io.tracelet.Span;
 import io.tracelet.SpanKind;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
-import io.tracelet.slf4j.report.Slf4jReporter;
+import io.tracelet.reporter.slf4j.Slf4jReporter;
 
 /**
  * Spans by hand: start one, make it current so that the spans started meanwhile are its children,

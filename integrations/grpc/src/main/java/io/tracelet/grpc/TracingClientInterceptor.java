@@ -51,13 +51,13 @@ public final class TracingClientInterceptor implements ClientInterceptor {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TracingClientInterceptor create(Tracing tracing) {
-    return new TracingClientInterceptor(Objects.requireNonNull(tracing, "tracing"));
+    return new TracingClientInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
   @Override public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
       MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
     return new TracingClientCall<>(spans, next.newCall(method, callOptions), method.getFullMethodName(),
-        spans.currentContext.span());
+        spans.tracer.currentSpan());
   }
 
   @Override public String toString() {

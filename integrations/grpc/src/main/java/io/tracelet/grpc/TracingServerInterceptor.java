@@ -53,7 +53,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TracingServerInterceptor create(Tracing tracing) {
-    return new TracingServerInterceptor(Objects.requireNonNull(tracing, "tracing"));
+    return new TracingServerInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
   @Override public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(

@@ -60,7 +60,7 @@ class GrpcTracingTest {
 
   Tracing tracing(String serviceName) {
     return Tracing.newBuilder().serviceName(serviceName).propagator(Propagators.w3cThenB3())
-        .reporter(reporter).strictScopes(true).batching(512, 500_000, Duration.ofMillis(5)).build();
+        .reporter(reporter).strictScopes(true).maxBatchSpans(512).maxBatchDelay(Duration.ofMillis(5)).build();
   }
 
   @BeforeEach void start() throws Exception {

@@ -57,7 +57,7 @@ public final class TracingFilter extends Filter {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TracingFilter create(Tracing tracing) {
-    return new TracingFilter(Objects.requireNonNull(tracing, "tracing"));
+    return new TracingFilter(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
   @Override public void doFilter(HttpExchange exchange, Chain chain) throws IOException {

@@ -44,7 +44,7 @@ class TracingFilterTest {
       .propagator(Propagators.w3cThenB3())
       .reporter(reporter)
       .strictScopes(true) // a scope closed out of order or on the wrong thread fails the request
-      .batching(512, 500_000, Duration.ofMillis(5))
+      .maxBatchSpans(512).maxBatchDelay(Duration.ofMillis(5))
       .build();
   final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   /** What was current in the handler, and on the server thread after the filter returned. */

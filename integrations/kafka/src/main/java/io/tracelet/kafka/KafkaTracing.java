@@ -53,7 +53,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * callback; per received record, the span and its header values.
  */
 public final class KafkaTracing {
-  private static final Endpoint KAFKA = Endpoint.of("kafka", (String) null, 0);
+  private static final Endpoint KAFKA = Endpoint.of("kafka", null, 0);
 
   private final Tracer tracer;
   private final TraceHeaders headers;
@@ -69,7 +69,7 @@ public final class KafkaTracing {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static KafkaTracing create(Tracing tracing) {
-    return new KafkaTracing(Objects.requireNonNull(tracing, "tracing"));
+    return new KafkaTracing(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
   /**
@@ -79,7 +79,7 @@ public final class KafkaTracing {
    * @throws NullPointerException when {@code producer} is null
    */
   public <K, V> Producer<K, V> producer(Producer<K, V> producer) {
-    return TracingProducer.wrap(this, Objects.requireNonNull(producer, "producer"));
+    return TracingProducer.wrap(this, Objects.requireNonNull(producer, "producer == null"));
   }
 
   /**
@@ -89,7 +89,7 @@ public final class KafkaTracing {
    * @throws NullPointerException when {@code consumer} is null
    */
   public <K, V> Consumer<K, V> consumer(Consumer<K, V> consumer) {
-    return TracingConsumer.wrap(this, Objects.requireNonNull(consumer, "consumer"));
+    return TracingConsumer.wrap(this, Objects.requireNonNull(consumer, "consumer == null"));
   }
 
   /**

@@ -56,7 +56,7 @@ class KafkaTracingTest {
       .propagator(Propagators.w3cThenB3())
       .reporter(reporter)
       .strictScopes(true)
-      .batching(512, 500_000, Duration.ofMillis(5))
+      .maxBatchSpans(512).maxBatchDelay(Duration.ofMillis(5))
       .build();
   final KafkaTracing kafkaTracing = KafkaTracing.create(tracing);
   final String topic = "orders-" + UUID.randomUUID();

@@ -2,6 +2,7 @@ package io.tracelet.okhttp;
 
 import io.tracelet.CurrentContext;
 import io.tracelet.Span;
+import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import java.util.Objects;
 import okhttp3.Call;
@@ -31,11 +32,13 @@ import okhttp3.Request;
  * call and, for {@code enqueue()}, one of the callback.
  */
 public final class TracingCallFactory implements Call.Factory {
+  private final Tracer tracer;
   private final CurrentContext currentContext;
   private final OkHttpClient client;
 
-  private TracingCallFactory(CurrentContext currentContext, OkHttpClient client) {
-    this.currentContext = currentContext;
+  private TracingCallFactory(Tracing tracing, OkHttpClient client) {
+    this.tracer = tracing.tracer();
+    this.currentContext = tracing.currentContext();
     this.client = client;
   }
 
@@ -45,17 +48,17 @@ public final class TracingCallFactory implements Call.Factory {
    * @throws NullPointerException when an argument is null
    */
   public static TracingCallFactory create(Tracing tracing, OkHttpClient client) {
-    Objects.requireNonNull(tracing, "tracing");
-    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(tracing, "tracing == null");
+    Objects.requireNonNull(client, "client == null");
     boolean installed = client.interceptors().stream().anyMatch(i -> i instanceof TracingInterceptor);
     OkHttpClient traced = installed
         ? client
         : client.newBuilder().addInterceptor(TracingInterceptor.create(tracing)).build();
-    return new TracingCallFactory(tracing.currentContext(), traced);
+    return new TracingCallFactory(tracing, traced);
   }
 
   @Override public Call newCall(Request request) {
-    Span parent = currentContext.span();
+    Span parent = tracer.currentSpan();
     Request tagged = request.newBuilder()
         .tag(TracingInterceptor.CallParent.class, new TracingInterceptor.CallParent(parent))
         .build();

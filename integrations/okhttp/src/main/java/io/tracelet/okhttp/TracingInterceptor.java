@@ -60,7 +60,7 @@ public final class TracingInterceptor implements Interceptor {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TracingInterceptor create(Tracing tracing) {
-    return new TracingInterceptor(Objects.requireNonNull(tracing, "tracing"));
+    return new TracingInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
   @Override public Response intercept(Chain chain) throws IOException {

@@ -44,7 +44,7 @@ class TracingCallFactoryTest {
       .propagator(Propagators.w3cThenB3())
       .reporter(reporter)
       .strictScopes(true) // a scope closed out of order or on the wrong thread fails the test
-      .batching(512, 500_000, Duration.ofMillis(5))
+      .maxBatchSpans(512).maxBatchDelay(Duration.ofMillis(5))
       .build();
   final MockWebServer server = new MockWebServer();
   OkHttpClient client;

@@ -112,7 +112,8 @@ class TracingInterceptorTest {
     assertThat(reporter.spans()).isEmpty();
     TraceContext received = Propagators.w3c().extract(server.takeRequest().getHeaders(), (h, k) -> h.get(k));
     assertThat(received).isNotNull();
-    assertThat(received.sampled()).isFalse();
+    assertThat(received.hasSamplingDecision()).isTrue();
+    assertThat(received.isSampled()).isFalse();
   }
 
   @Test void aHeaderValueOkHttpRefusesIsLeftOutAndTheCallGoesOn() throws Exception {

@@ -1,2 +1,0 @@
-/** A span reporter that logs each finished span as one line of Zipkin JSON through SLF4J. */
-package io.tracelet.slf4j.report;
