@@ -2,6 +2,7 @@ package io.tracelet.reporter.zipkin;
 
 import java.util.Objects;
 import io.tracelet.FinishedSpan;
+import io.tracelet.ReportException;
 import io.tracelet.SpanReporter;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
@@ -14,19 +15,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import zipkin2.reporter.BytesMessageSender;
 import zipkin2.reporter.Encoding;
 import zipkin2.reporter.kafka.KafkaSender;
-import zipkin2.reporter.urlconnection.URLConnectionSender;
 
 /**
  * Reports finished spans to Zipkin, or anything that reads Zipkin's v2 formats: each batch is
  * encoded straight to bytes, in the sender's encoding (JSON or proto3), split into messages no
  * larger than the sender's limit, and handed to a zipkin-reporter {@link BytesMessageSender}: HTTP
- * ({@link #http(String)}, or OkHttp), Kafka ({@link #kafka(String)}), or any other.
+ * ({@link #http(String)} with the JDK's client, or OkHttp), Kafka ({@link #kafka(String)}), or any
+ * other.
  *
  * <p>Nothing a backend does reaches the application: a failed message is counted (see
  * {@link #counters()}), logged once per streak of failures through {@link System.Logger}, and the
  * next batch is tried as usual, so spans flow again as soon as the backend is back. A span larger
- * than a whole message is dropped and counted. The reporter keeps no spans of its own; its memory
- * is one reused buffer of about one message.
+ * than a whole message is dropped and counted. When any span of a batch was not delivered,
+ * {@link #report} ends with a {@link ReportException} that counts them, so that {@code
+ * Tracing.counters()} shows them too (the recorder catches it; nothing reaches the application).
+ * The reporter keeps no spans of its own; its memory is one reused buffer of about one message.
  *
  * <p>Thread safety: {@link #report} is meant for one thread at a time, as Tracing calls it;
  * {@link #counters()} and {@link #close()} may be called from any thread. Closing the reporter
@@ -46,6 +49,8 @@ public final class ZipkinReporter implements SpanReporter {
   private final Counters counters = new Counters();
   private Buffer buffer = new Buffer(INITIAL_BUFFER);
   private long failuresInStreak; // messages; 0 when the last send worked
+  private int lostInBatch; // spans of the batch being reported that will not arrive
+  private String lostCause;
   private boolean warnedTooLarge;
   private volatile boolean closed;
 
@@ -57,15 +62,17 @@ public final class ZipkinReporter implements SpanReporter {
   }
 
   /**
-   * Reports to a Zipkin server over HTTP with the JDK's {@code HttpURLConnection}: JSON, gzip, the
-   * sender's default limits. {@code spansUrl} is the POST endpoint, such as
-   * {@code http://127.0.0.1:9411/api/v2/spans}. For PROTO3, timeouts or a message size, build a
-   * {@code URLConnectionSender} and pass it to {@link #newBuilder}.
+   * Reports to a Zipkin server over HTTP with the JDK's {@link java.net.http.HttpClient} (a
+   * {@link JdkHttpSender}): JSON, gzip, messages of up to 500 kB. {@code spansUrl} is the POST
+   * endpoint, such as {@code http://127.0.0.1:9411/api/v2/spans}. A post under way is abandoned
+   * when the recorder is interrupted, so {@code Tracing.close} returns on time even from a backend
+   * that never answers. For PROTO3 or timeouts, build a {@link JdkHttpSender} and pass it to
+   * {@link #newBuilder}.
    *
    * @throws IllegalArgumentException when the URL is malformed
    */
   public static ZipkinReporter http(String spansUrl) {
-    return newBuilder(URLConnectionSender.create(spansUrl)).build();
+    return newBuilder(JdkHttpSender.create(spansUrl)).build();
   }
 
   /**
@@ -94,14 +101,19 @@ public final class ZipkinReporter implements SpanReporter {
   }
 
   /**
-   * Encodes the batch and sends it in as few messages as the message size allows; never throws
-   * for a failed send, never sends an empty message.
+   * Encodes the batch and sends it in as few messages as the message size allows, never an empty
+   * one. Every message is tried, whatever happened to the one before.
+   *
+   * @throws ReportException after trying them all, when any span of the batch was not delivered:
+   *     how many, and the cause of the last loss
    */
   @Override public void report(List<FinishedSpan> batch) {
     if (closed) {
       counters.dropSpans(CLOSED, batch.size());
-      return;
+      throw new ReportException(batch.size(), CLOSED);
     }
+    lostInBatch = 0;
+    lostCause = null;
     Buffer out = buffer;
     out.size = 0;
     int spansInMessage = 0;
@@ -113,7 +125,7 @@ public final class ZipkinReporter implements SpanReporter {
         writer.write(batch.get(i), out);
       } catch (RuntimeException e) { // a broken FinishedSpan must not cost the rest of the batch
         out.size = mark;
-        counters.dropSpans(causeOf(e), 1);
+        lose(causeOf(e), 1);
         continue;
       }
       int spanBytes = out.size - spanStart;
@@ -133,6 +145,13 @@ public final class ZipkinReporter implements SpanReporter {
     // One huge span must not pin a huge buffer. Otherwise it holds a message and a span at most,
     // which doubling growth can round up to twice that, plus a string chunk's reservation.
     if (out.array.length > 4L * messageMaxBytes + 64 * 1024) buffer = new Buffer(INITIAL_BUFFER);
+    if (lostInBatch > 0) throw new ReportException(lostInBatch, lostCause);
+  }
+
+  private void lose(String cause, int spans) {
+    counters.dropSpans(cause, spans);
+    lostInBatch += spans;
+    lostCause = cause;
   }
 
   private void send(Buffer out, int length, int spanCount) {
@@ -155,7 +174,8 @@ public final class ZipkinReporter implements SpanReporter {
 
   private void onFailure(Exception e, int spanCount) {
     String cause = causeOf(e);
-    counters.dropMessage(cause, spanCount);
+    counters.dropMessage(cause);
+    lose(cause, spanCount);
     if (failuresInStreak++ == 0) {
       LOG.log(Level.WARNING, "Zipkin reporter: could not send " + spanCount + " span(s) to " + sender
           + ": " + cause + ": " + e.getMessage() + ". Dropping them, counting drops, and logging "
@@ -164,7 +184,7 @@ public final class ZipkinReporter implements SpanReporter {
   }
 
   private void dropTooLarge(int spanBytes) {
-    counters.dropSpans(SPAN_TOO_LARGE, 1);
+    lose(SPAN_TOO_LARGE, 1);
     if (!warnedTooLarge) {
       warnedTooLarge = true;
       LOG.log(Level.WARNING, "Zipkin reporter: dropped a span of " + spanBytes + " bytes, over the "
@@ -309,8 +329,7 @@ public final class ZipkinReporter implements SpanReporter {
       spansDroppedByCause.computeIfAbsent(cause, c -> new AtomicLong()).addAndGet(spans);
     }
 
-    void dropMessage(String cause, int spans) {
-      dropSpans(cause, spans);
+    void dropMessage(String cause) {
       messagesDropped.incrementAndGet();
       messagesDroppedByCause.computeIfAbsent(cause, c -> new AtomicLong()).incrementAndGet();
     }

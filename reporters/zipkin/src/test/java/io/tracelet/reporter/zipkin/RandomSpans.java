@@ -1,10 +1,13 @@
 package io.tracelet.reporter.zipkin;
 
 import io.tracelet.Endpoint;
+import io.tracelet.FinishedSpan;
 import io.tracelet.SpanKind;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -129,5 +132,12 @@ final class RandomSpans {
       cp = 0x800 + random.nextInt(0x10000 - 0x800);
     } while (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE);
     return cp;
+  }
+
+  /** {@code size} spans from {@link #next()}. */
+  List<FinishedSpan> batch(int size) {
+    List<FinishedSpan> batch = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) batch.add(next());
+    return batch;
   }
 }

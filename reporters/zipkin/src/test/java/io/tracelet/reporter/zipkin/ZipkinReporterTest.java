@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.tracelet.FinishedSpan;
+import io.tracelet.ReportException;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,12 +48,6 @@ class ZipkinReporterTest {
         .compressionEnabled(gzip).connectTimeout(2000).readTimeout(5000);
   }
 
-  List<FinishedSpan> batch(int size) {
-    List<FinishedSpan> batch = new ArrayList<>();
-    for (int i = 0; i < size; i++) batch.add(random.next());
-    return batch;
-  }
-
   static List<Span> expectedSpans(List<FinishedSpan> spans, Encoding encoding) {
     List<Span> result = new ArrayList<>();
     for (FinishedSpan s : spans) result.add(expected(s, ZipkinModel.Format.valueOf(encoding.name())));
@@ -65,7 +61,7 @@ class ZipkinReporterTest {
 
   @ParameterizedTest @CsvSource({"JSON,true", "JSON,false", "PROTO3,true", "PROTO3,false"})
   void aBatchThatFitsGoesAsOneMessage(Encoding encoding, boolean gzip) {
-    List<FinishedSpan> batch = batch(40);
+    List<FinishedSpan> batch = random.batch(40);
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(encoding, gzip).build()).build()) {
       reporter.report(batch);
 
@@ -99,7 +95,8 @@ class ZipkinReporterTest {
     }
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(encoding, true).build())
         .messageMaxBytes(limit).build()) {
-      reporter.report(batch);
+      int tooLarge = batch.size() - fitting.size();
+      assertThat(lost(reporter, batch)).isEqualTo(tooLarge == 0 ? null : entry(ZipkinReporter.SPAN_TOO_LARGE, tooLarge));
 
       assertThat(collector.messages).hasSizeGreaterThan(10)
           .allSatisfy(m -> assertThat(m.body.length).isLessThanOrEqualTo(limit));
@@ -122,8 +119,8 @@ class ZipkinReporterTest {
     TestSpan small = new TestSpan();
     TestSpan huge = new TestSpan().tag("blob", "x".repeat(3_000_000));
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(Encoding.JSON, true).build()).build()) {
-      reporter.report(List.of(small, huge, small));
-      reporter.report(List.of(huge));
+      assertThat(lost(reporter, List.of(small, huge, small))).isEqualTo(entry(ZipkinReporter.SPAN_TOO_LARGE, 1));
+      assertThat(lost(reporter, List.of(huge))).isEqualTo(entry(ZipkinReporter.SPAN_TOO_LARGE, 1));
 
       assertThat(collector.spans).hasSize(2);
       assertThat(reporter.counters().spansDroppedByCause()).containsOnly(entry(ZipkinReporter.SPAN_TOO_LARGE, 2L));
@@ -137,18 +134,18 @@ class ZipkinReporterTest {
   @Test void failuresAreCountedByCauseLoggedOncePerStreakAndSpansFlowWhenTheBackendIsBack() {
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(Encoding.PROTO3, false).build()).build()) {
       collector.answer(503);
-      for (int i = 0; i < 3; i++) reporter.report(batch(5));
+      for (int i = 0; i < 3; i++) assertThat(lost(reporter, random.batch(5))).isEqualTo(entry("IOException", 5));
       assertThat(log.messages(Level.WARNING)).singleElement().asString()
           .contains("could not send 5 span(s)", "IOException", "503");
 
       collector.answer(202);
-      List<FinishedSpan> afterRecovery = batch(5);
+      List<FinishedSpan> afterRecovery = random.batch(5);
       reporter.report(afterRecovery);
       assertSameSpans(collector.spans, expectedSpans(afterRecovery, Encoding.PROTO3));
       assertThat(log.messages(Level.INFO)).singleElement().asString().contains("after 3 failed message(s)");
 
       collector.answer(500);
-      reporter.report(batch(2));
+      assertThat(lost(reporter, random.batch(2))).isEqualTo(entry("IOException", 2));
       assertThat(log.messages(Level.WARNING)).as("a new streak is logged again").hasSize(2);
 
       ZipkinReporter.Counters counters = reporter.counters();
@@ -161,11 +158,11 @@ class ZipkinReporterTest {
     }
   }
 
-  @Test void aDeadBackendNeverThrowsAndTheReporterHoldsNoMoreThanItsBuffer() {
+  @Test void aDeadBackendFailsEachBatchWithItsCauseAndTheReporterHoldsNoMoreThanItsBuffer() {
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(Encoding.JSON, true).build()).build()) {
       collector.close(); // nothing listens on the port any more: connections are refused
 
-      for (int i = 0; i < 200; i++) reporter.report(batch(50));
+      for (int i = 0; i < 200; i++) assertThat(lost(reporter, random.batch(50))).isEqualTo(entry("ConnectException", 50));
 
       assertThat(reporter.counters().spansDroppedByCause()).containsOnly(entry("ConnectException", 10_000L));
       assertThat(reporter.counters().messagesDropped()).isEqualTo(200);
@@ -181,10 +178,10 @@ class ZipkinReporterTest {
         throw new IllegalStateException("broken span");
       }
     }.tag("k", "v");
-    List<FinishedSpan> batch = new ArrayList<>(batch(3));
+    List<FinishedSpan> batch = new ArrayList<>(random.batch(3));
     batch.add(1, broken);
     try (ZipkinReporter reporter = ZipkinReporter.newBuilder(sender(Encoding.JSON, false).build()).build()) {
-      reporter.report(batch);
+      assertThat(lost(reporter, batch)).isEqualTo(entry("IllegalStateException", 1));
 
       assertThat(collector.spans).hasSize(3);
       assertThat(reporter.counters().spansDroppedByCause()).containsOnly(entry("IllegalStateException", 1L));
@@ -196,7 +193,7 @@ class ZipkinReporterTest {
     reporter.close();
     reporter.close(); // idempotent
 
-    reporter.report(batch(4));
+    assertThat(lost(reporter, random.batch(4))).isEqualTo(entry(ZipkinReporter.CLOSED, 4));
 
     assertThat(collector.messages).isEmpty();
     assertThat(reporter.counters().spansDroppedByCause()).containsOnly(entry(ZipkinReporter.CLOSED, 4L));
@@ -204,7 +201,7 @@ class ZipkinReporterTest {
 
   @Test void httpFactorySendsGzippedJson() {
     try (ZipkinReporter reporter = ZipkinReporter.http(collector.spansUrl())) {
-      reporter.report(batch(3));
+      reporter.report(random.batch(3));
     }
     assertThat(collector.messages).singleElement().satisfies(m -> {
       assertThat(m.contentType).isEqualTo("application/json");
@@ -241,5 +238,15 @@ class ZipkinReporterTest {
 
   static URL location(Class<?> type) {
     return type.getProtectionDomain().getCodeSource().getLocation();
+  }
+
+  /** What a report lost, by the {@link ReportException} it ended with: cause and count; null for none. */
+  static Map.Entry<String, Integer> lost(ZipkinReporter reporter, List<? extends FinishedSpan> batch) {
+    try {
+      reporter.report(List.copyOf(batch));
+      return null;
+    } catch (ReportException e) {
+      return entry(e.reason(), e.spansFailed());
+    }
   }
 }
