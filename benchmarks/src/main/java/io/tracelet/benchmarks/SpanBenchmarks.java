@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A span's life: start, two tags, finish, into each library's real pipeline ending in a no-op sink
  * (Tracelet's recorder, Brave's handler chain, OpenTelemetry's BatchSpanProcessor); the same for an
- * unsampled trace; and making a span current and back.
+ * unsampled trace; both again with the tags set through the span builder, before start, as
+ * integrations set them; and making a span current and back.
  *
  * <p>{@code sampledSpan_floor} is no library: the two clock reads a span's start and finish cannot
  * do without ({@code System.nanoTime()}).
@@ -116,6 +117,50 @@ public class SpanBenchmarks {
     io.opentelemetry.api.trace.Span span = otelUnsampled.spanBuilder("GET /cart").startSpan();
     span.setAttribute("http.method", "GET");
     span.setAttribute("http.path", "/cart");
+    span.end();
+    return span;
+  }
+
+  // The same spans with their two tags set before start, as integrations do: through the builder
+  // (Brave has none: its tags go on the span between nextSpan() and start()).
+
+  @Benchmark public Object sampledSpanBuilderTags_tracelet() {
+    Span span = tracelet.tracer().spanBuilder("GET /cart").tag("http.method", "GET").tag("http.path", "/cart").start();
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object sampledSpanBuilderTags_brave() {
+    brave.Span span = braveTracing.tracer().nextSpan().name("GET /cart").tag("http.method", "GET")
+        .tag("http.path", "/cart").start();
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object sampledSpanBuilderTags_otel() {
+    io.opentelemetry.api.trace.Span span = otel.spanBuilder("GET /cart").setAttribute("http.method", "GET")
+        .setAttribute("http.path", "/cart").startSpan();
+    span.end();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpanBuilderTags_tracelet() {
+    Span span = traceletUnsampled.tracer().spanBuilder("GET /cart").tag("http.method", "GET")
+        .tag("http.path", "/cart").start();
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpanBuilderTags_brave() {
+    brave.Span span = braveUnsampledTracing.tracer().nextSpan().name("GET /cart").tag("http.method", "GET")
+        .tag("http.path", "/cart").start();
+    span.finish();
+    return span;
+  }
+
+  @Benchmark public Object unsampledSpanBuilderTags_otel() {
+    io.opentelemetry.api.trace.Span span = otelUnsampled.spanBuilder("GET /cart").setAttribute("http.method", "GET")
+        .setAttribute("http.path", "/cart").startSpan();
     span.end();
     return span;
   }

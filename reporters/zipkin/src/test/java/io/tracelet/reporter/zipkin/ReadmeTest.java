@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracelet.Tracing;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import zipkin2.reporter.Encoding;
 import zipkin2.reporter.kafka.KafkaSender;
 import zipkin2.reporter.okhttp3.OkHttpSender;
-import zipkin2.reporter.urlconnection.URLConnectionSender;
 
 /**
  * The snippets of README.md, as they are there but for addresses, run against an HTTP collector
@@ -39,13 +39,12 @@ class ReadmeTest {
 
   @Test void httpOptions() throws Exception {
     try (HttpCollector zipkin = new HttpCollector()) {
-      URLConnectionSender sender = URLConnectionSender.newBuilder()
-          .endpoint(zipkin.spansUrl())
-          .encoding(Encoding.PROTO3)       // JSON by default; proto3 is smaller
-          .compressionEnabled(true)        // gzip, the default
-          .connectTimeout(5_000)           // milliseconds
-          .readTimeout(10_000)
-          .messageMaxBytes(1_000_000)      // what your Zipkin (or proxy) accepts
+      JdkHttpSender sender = JdkHttpSender.newBuilder(zipkin.spansUrl())
+          .encoding(Encoding.PROTO3)                 // JSON by default; proto3 is smaller
+          .compression(true)                         // gzip, the default
+          .connectTimeout(Duration.ofSeconds(5))
+          .requestTimeout(Duration.ofSeconds(10))
+          .messageMaxBytes(1_000_000)                // what your Zipkin (or proxy) accepts
           .build();
       ZipkinReporter reporter = ZipkinReporter.newBuilder(sender)
           .messageMaxBytes(256 * 1024)     // optional: a smaller limit than the sender's
