@@ -49,6 +49,13 @@ final class NoopSpan extends Span {
     return false;
   }
 
+  @Override public boolean isKept() {
+    return false;
+  }
+
+  @Override public void markDownstreamKept() {
+  }
+
   @Override public Span name(String name) {
     return this;
   }

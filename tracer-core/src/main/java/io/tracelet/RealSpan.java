@@ -6,8 +6,12 @@ import java.util.Arrays;
 
 /**
  * The span of a sampled trace: one mutable object from start to report, holding the tracing's
- * shared state for its clock, limits and recorder. After finish it is never changed again and is
- * handed, as it is, to the recorder and the reporter.
+ * shared state for its clock, limits and recorder. After finish it is never changed again (but for
+ * the keep tag a {@link LocalTrace} adds before handing it on) and is handed, as it is, to the
+ * recorder and the reporter.
+ *
+ * <p>A provisional span (a head-unsampled trace under a {@link KeepPolicy}) is the same object
+ * with a {@link LocalTrace}: at finish it goes to its local part instead of the recorder.
  */
 final class RealSpan extends Span implements FinishedSpan {
   private static final int LIVE = 0;
@@ -32,6 +36,7 @@ final class RealSpan extends Span implements FinishedSpan {
   private final long startTimestamp;
   private final long startNanos; // NO_ANCHOR when the start time was given explicitly
   private final SpanKind kind;
+  private final LocalTrace localTrace; // null unless provisional
   private TraceContext context;
   private String name;
   private Endpoint remoteEndpoint;
@@ -49,8 +54,10 @@ final class RealSpan extends Span implements FinishedSpan {
   private volatile int lifecycle;
 
   RealSpan(TracingState state, TraceContext parent, long traceIdHigh, long traceId, long spanId,
-      int flags, String name, SpanKind kind, long startTimestamp, long startNanos) {
+      int flags, String name, SpanKind kind, long startTimestamp, long startNanos, LocalTrace localTrace) {
     super(state);
+    this.localTrace = localTrace != null ? localTrace : state.keeper != null && (flags & TraceContext.SAMPLED) == 0
+        ? state.keeper.newLocalTrace(this) : null;
     this.parent = parent;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
@@ -86,9 +93,30 @@ final class RealSpan extends Span implements FinishedSpan {
     if (c == null) {
       context = c = new TraceContext(traceIdHigh, traceId, spanId, parentId(), flags,
           parent == null ? null : parent.traceState(),
-          parent == null ? Baggage.empty() : parent.baggage());
+          parent == null ? Baggage.empty() : parent.baggage(), localTrace);
     }
     return c;
+  }
+
+  @Override public boolean isKept() {
+    LocalTrace t = localTrace;
+    if (t == null) return true;
+    return t.isKeptSoFar(t.root == this && hasClockAnchor() ? (state.clock.nanoTime() - startNanos) / 1000L : 0L);
+  }
+
+  @Override public void markDownstreamKept() {
+    LocalTrace t = localTrace;
+    if (t != null && t.keeper.policy.downstream) t.downstreamKept = true;
+  }
+
+  /** True when the span recorded an error or has an {@code error} tag. */
+  boolean hasError() {
+    return error != null || tagIndex("error") < tagCount;
+  }
+
+  /** Adds the keep tag to a finished provisional span, before it is handed on. */
+  void tagKept(String reason) {
+    putTag(KeepPolicy.TAG, reason, Integer.MAX_VALUE);
   }
 
   @Override public boolean isRecording() {
@@ -103,6 +131,7 @@ final class RealSpan extends Span implements FinishedSpan {
   @Override public Span tag(String key, String value) {
     if (key == null || value == null || !isLive()) return this;
     putTag(key, value, state.limits.maxTags());
+    if (localTrace != null && key.equals("error") && localTrace.keeper.policy.errors) localTrace.errored = true;
     return this;
   }
 
@@ -175,7 +204,10 @@ final class RealSpan extends Span implements FinishedSpan {
   }
 
   @Override public Span error(Throwable error) {
-    if (error != null && isLive()) this.error = error;
+    if (error != null && isLive()) {
+      this.error = error;
+      if (localTrace != null && localTrace.keeper.policy.errors) localTrace.errored = true;
+    }
     return this;
   }
 
@@ -205,11 +237,17 @@ final class RealSpan extends Span implements FinishedSpan {
       putTag("error", message == null || message.isEmpty() ? error.getClass().getSimpleName() : message,
           Integer.MAX_VALUE);
     }
-    state.recorder.offer(this);
+    if (localTrace == null) {
+      state.recorder.offer(this);
+    } else {
+      localTrace.finished(this);
+    }
   }
 
   @Override public void abandon() {
-    LIFECYCLE.compareAndSet(this, LIVE, ABANDONED);
+    if (LIFECYCLE.compareAndSet(this, LIVE, ABANDONED) && localTrace != null && localTrace.root == this) {
+      localTrace.abandon();
+    }
   }
 
   private boolean isLive() {

@@ -1,8 +1,8 @@
 package io.tracelet;
 
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Samples by rules over the span name and kind: the first rule that matches decides, with its own
@@ -80,26 +80,20 @@ public final class RuleSampler implements Sampler {
   }
 
   private static final class Rule {
-    final SpanKind kind;
-    final String name;
-    final boolean prefix;
+    final SpanMatcher matcher;
     final Sampler sampler;
 
     Rule(SpanKind kind, String pattern, Sampler sampler) {
-      this.kind = kind;
-      this.prefix = pattern != null && pattern.endsWith("*");
-      this.name = prefix ? pattern.substring(0, pattern.length() - 1) : pattern;
+      this.matcher = new SpanMatcher(kind, pattern);
       this.sampler = sampler;
     }
 
     boolean matches(String spanName, SpanKind spanKind) {
-      if (kind != null && kind != spanKind) return false;
-      if (name == null) return true;
-      return prefix ? spanName.startsWith(name) : spanName.equals(name);
+      return matcher.matches(spanName, spanKind);
     }
 
     @Override public String toString() {
-      return (kind == null ? "*" : kind) + " " + (name == null ? "*" : name + (prefix ? "*" : "")) + " -> " + sampler;
+      return matcher + " -> " + sampler;
     }
   }
 }

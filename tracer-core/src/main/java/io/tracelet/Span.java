@@ -28,6 +28,21 @@ public abstract sealed class Span permits RealSpan, NoopSpan {
   /** True when this span records (its trace is sampled); false for a no-op span. */
   public abstract boolean isRecording();
 
+  /**
+   * True when this process reports this span's trace: it is head-sampled, or a {@link KeepPolicy}
+   * has kept its local part, or is certain to (an error recorded, slower than the threshold so far,
+   * a downstream keep). Server integrations answer with it as the W3C {@code server-timing} sampled
+   * flag, so that callers can keep their part too. False for a no-op span.
+   */
+  public abstract boolean isKept();
+
+  /**
+   * Says that a service this span called kept the trace (a client integration read the W3C {@code
+   * server-timing} signal with the sampled flag set, for this trace). Under a {@link KeepPolicy}
+   * that honours it, this span's local part is then kept; otherwise nothing happens.
+   */
+  public abstract void markDownstreamKept();
+
   /** Renames the span. */
   public abstract Span name(String name);
 

@@ -145,9 +145,17 @@ public final class SpanBuilder {
     boolean debug = parent != null && parent.debug();
     boolean sampled = debug || (parent != null && parent.hasSamplingDecision()
         ? parent.isSampled() : state.sample(traceId, name, kind));
-    if (!sampled) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
+    LocalTrace localTrace = null;
+    if (!sampled) {
+      if (state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
+      // Provisional: recorded, held with its local root (the parent's, when the parent is a local
+      // provisional span; a new one otherwise, made by the span itself).
+      localTrace = parent == null ? null : parent.localTrace;
+      if (localTrace != null && localTrace.keeper != state.keeper) localTrace = null; // another Tracing's
+    }
 
-    int flags = TraceContext.SAMPLED_SET | TraceContext.SAMPLED | (debug ? TraceContext.DEBUG : 0)
+    int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)
+        | (debug ? TraceContext.DEBUG : 0)
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
     long start = startTimestamp;
     long startNanos;
@@ -158,7 +166,8 @@ public final class SpanBuilder {
       // A local child's time derives from its parent's anchor, never from a new wall-clock read.
       start = localParent != null ? localParent.childEpochMicrosAt(startNanos) : state.epochMicrosAt(startNanos);
     }
-    RealSpan span = new RealSpan(state, parent, traceIdHigh, traceId, spanId, flags, name, kind, start, startNanos);
+    RealSpan span = new RealSpan(state, parent, traceIdHigh, traceId, spanId, flags, name, kind, start, startNanos,
+        localTrace);
     if (remoteEndpoint != null) span.remoteEndpoint(remoteEndpoint);
     if (tagCount > 0) copyTags(span);
     return span;

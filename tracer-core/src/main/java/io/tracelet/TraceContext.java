@@ -28,6 +28,9 @@ public final class TraceContext {
   private final int flags;
   private final String traceState;
   private final Baggage baggage;
+  // The local part of a provisional span's context, so that children started from the context
+  // join it; null otherwise. Not part of the context's value: equals and builders ignore it.
+  final LocalTrace localTrace;
   // Cached on first use; a racing thread computes an identical string.
   private String traceIdHex;
   private String spanIdHex;
@@ -35,6 +38,12 @@ public final class TraceContext {
 
   TraceContext(long traceIdHigh, long traceId, long spanId, long parentId, int flags,
       String traceState, Baggage baggage) {
+    this(traceIdHigh, traceId, spanId, parentId, flags, traceState, baggage, null);
+  }
+
+  TraceContext(long traceIdHigh, long traceId, long spanId, long parentId, int flags,
+      String traceState, Baggage baggage, LocalTrace localTrace) {
+    this.localTrace = localTrace;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
     this.spanId = spanId;

@@ -43,9 +43,9 @@ public final class Tracing implements AutoCloseable {
         "tracelet-recorder-" + b.serviceName);
     String ip = b.localIp != null ? b.localIp : detectLocalIp();
     TracingState state = new TracingState(b.clock, b.sampler, b.traceId128Bit, b.limits,
-        Endpoint.of(b.serviceName, ip, b.localPort), currentContext, recorder);
+        Endpoint.of(b.serviceName, ip, b.localPort), currentContext, recorder, b.keepPolicy);
     this.tracer = new Tracer(state);
-    this.counters = new TracingCounters(recorder, state.limitCounters);
+    this.counters = new TracingCounters(recorder, state.limitCounters, state.keeper);
   }
 
   public static Builder newBuilder() {
@@ -147,6 +147,7 @@ public final class Tracing implements AutoCloseable {
     private String localIp;
     private int localPort;
     private Sampler sampler = Sampler.always();
+    private KeepPolicy keepPolicy;
     private Propagator propagator = Propagator.noop();
     private SpanReporter reporter = batch -> { };
     private Clock clock = Clock.system();
@@ -183,6 +184,16 @@ public final class Tracing implements AutoCloseable {
     /** Decides which new traces are recorded; {@link Sampler#always()} by default. */
     public Builder sampler(Sampler sampler) {
       this.sampler = require(sampler, "sampler");
+      return this;
+    }
+
+    /**
+     * Keeps the local parts of head-unsampled traces that matter (errors, slow requests, a
+     * downstream keep); none by default, which keeps an unsampled span a 48-byte no-op. With one,
+     * an unsampled span records provisionally until its local root finishes; see {@link KeepPolicy}.
+     */
+    public Builder keepPolicy(KeepPolicy keepPolicy) {
+      this.keepPolicy = require(keepPolicy, "keepPolicy");
       return this;
     }
 

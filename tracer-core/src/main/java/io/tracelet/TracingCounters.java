@@ -22,10 +22,12 @@ import java.util.Map;
 public final class TracingCounters {
   private final SpanRecorder recorder;
   private final LimitCounters limits;
+  private final Keeper keeper; // null without a keep policy
 
-  TracingCounters(SpanRecorder recorder, LimitCounters limits) {
+  TracingCounters(SpanRecorder recorder, LimitCounters limits, Keeper keeper) {
     this.recorder = recorder;
     this.limits = limits;
+    this.keeper = keeper;
   }
 
   /** Finished spans the recorder took in. */
@@ -74,6 +76,33 @@ public final class TracingCounters {
    */
   public Map<String, Long> spansLostByCause() {
     return recorder.lostByCause();
+  }
+
+  /**
+   * Local parts of head-unsampled traces the {@link KeepPolicy} kept, by reason ({@value
+   * KeepPolicy#ERROR}, {@value KeepPolicy#SLOW}, {@value KeepPolicy#DOWNSTREAM}); empty without a
+   * keep policy. Their spans are then counted as accepted, like head-sampled ones.
+   */
+  public Map<String, Long> localTracesKept() {
+    return keeper == null ? Map.of() : keeper.keptByReason();
+  }
+
+  /** Local parts the keep policy decided not to keep (or whose root was abandoned). */
+  public long localTracesDiscarded() {
+    return keeper == null ? 0L : keeper.discarded.sum();
+  }
+
+  /**
+   * Provisional spans dropped because their local part, or the process, held as many as the keep
+   * policy allows; a local part kept after that is reported without them.
+   */
+  public long provisionalSpansOverflowed() {
+    return keeper == null ? 0L : keeper.overflowed.sum();
+  }
+
+  /** Provisional spans held now, waiting for their local root to finish. */
+  public long provisionalSpansPending() {
+    return keeper == null ? 0L : keeper.pendingSpans();
   }
 
   /** Tags dropped because a span had {@link SpanLimits#maxTags()} already. */

@@ -24,11 +24,12 @@ final class TracingState {
   final Endpoint localEndpoint;
   final CurrentContext currentContext;
   final SpanRecorder recorder;
+  final Keeper keeper; // null without a keep policy
   // The last wall-clock reading and the nanoTime it was taken at; replaced, never mutated.
   private volatile WallClockAnchor anchor;
 
   TracingState(Clock clock, Sampler sampler, boolean traceId128Bit, SpanLimits limits,
-      Endpoint localEndpoint, CurrentContext currentContext, SpanRecorder recorder) {
+      Endpoint localEndpoint, CurrentContext currentContext, SpanRecorder recorder, KeepPolicy keepPolicy) {
     this.clock = clock;
     this.sampler = sampler;
     this.traceId128Bit = traceId128Bit;
@@ -36,6 +37,7 @@ final class TracingState {
     this.localEndpoint = localEndpoint;
     this.currentContext = currentContext;
     this.recorder = recorder;
+    this.keeper = keepPolicy == null ? null : new Keeper(keepPolicy, recorder);
   }
 
   /**
