@@ -32,7 +32,8 @@ import io.tracelet.TraceContext;
  * else, including a value over 32 KiB, parses to null.
  *
  * <p>Immutable and thread-safe; the static methods never throw, whatever their input, and
- * {@code parse} does work linear in the input, at most 32 KiB of it, allocating only its result.
+ * {@code parse} does work linear in the input, at most 32 KiB of it, allocating only its result
+ * (and, for a quoted {@code desc} with backslash escapes, its unescaped copy).
  */
 public final class ServerTiming {
   /** The response header's name, in the lowercase the text asks senders to use. */
