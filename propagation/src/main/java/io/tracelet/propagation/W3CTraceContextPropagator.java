@@ -5,8 +5,8 @@ import io.tracelet.TraceContext;
 import java.util.List;
 
 /**
- * W3C Trace Context Level 2: {@code traceparent} and {@code tracestate}. Hand-written because
- * parsing is the product: fixed positions checked by index, no substrings, no regex.
+ * W3C Trace Context, the 2026 text: {@code traceparent} and {@code tracestate}. Hand-written
+ * because parsing is the product: fixed positions checked by index, no substrings, no regex.
  */
 final class W3CTraceContextPropagator extends TraceFormat {
   static final String TRACEPARENT = "traceparent";

@@ -231,6 +231,11 @@ class ServerTimingTest {
     }
   }
 
+  @Test void header_commasAndSemicolonsInsideQuotedStringsDoNotSplit() {
+    assertThat(ServerTiming.parse("db;desc=\"a, trace;desc=x; b\", " + SPEC_EXAMPLE)).isEqualTo(ServerTiming.parse(SPEC_EXAMPLE));
+    assertThat(ServerTiming.parse("trace;desc=\"" + DESC + ",\"")).isNull();
+  }
+
   @Test void header_obsTextIsAllowedInOtherQuotedStrings() {
     assertThat(ServerTiming.parse("db;desc=\"caf\u00e9\\\u00ff\"," + SPEC_EXAMPLE)).isEqualTo(ServerTiming.parse(SPEC_EXAMPLE));
   }
