@@ -12,6 +12,7 @@ import io.tracelet.TraceContext;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import io.tracelet.propagation.Propagators;
+import io.tracelet.propagation.ServerTiming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code POST /test} takes a JSON array of {@code {"url": ..., "arguments": ...}}. The service
  * continues the incoming trace in a SERVER span and, for each item in order, POSTs {@code arguments}
  * to {@code url} from a CLIENT child span, with that span's {@code traceparent} (and
- * {@code tracestate} when there is a valid one). It answers once every callback has finished.
+ * {@code tracestate} when there is a valid one). It answers once every callback has finished, with
+ * the W3C {@code server-timing} trace metric of its SERVER span, sampled when that span recorded
+ * the request.
  *
  * <p>Run it with {@code examples/w3c-test-service.sh PORT}; it listens on 127.0.0.1 only. Thread-safe:
  * requests are served by a pool of four threads, each callback list in order on one of them.
@@ -105,6 +108,8 @@ public final class W3CTestService implements AutoCloseable {
           .start();
       try (Scope scope = server.makeCurrent()) {
         for (CallbackList.Callback callback : callbacks) call(callback);
+        // The response binding: which span served the request, and whether it was recorded.
+        exchange.getResponseHeaders().add(ServerTiming.HEADER, ServerTiming.format(server.context(), server.isRecording()));
         respond(exchange, 200, "{}");
       } catch (RuntimeException | IOException e) {
         server.error(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.tracelet.FinishedSpan;
 import io.tracelet.SpanKind;
+import io.tracelet.propagation.ServerTiming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,8 @@ class W3CTestServiceTest {
   final List<FinishedSpan> spans = new CopyOnWriteArrayList<>();
   HttpServer harness;
   W3CTestService service;
+  /** The service's last response, status line and headers as they came. */
+  volatile String lastResponse;
 
   @BeforeEach void start() throws IOException {
     harness = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -102,6 +105,7 @@ class W3CTestServiceTest {
       out.write(body);
       out.flush();
       String response = readAll(socket.getInputStream());
+      lastResponse = response;
       return Integer.parseInt(response.substring(9, 12)); // "HTTP/1.1 200 OK"
     }
   }
@@ -169,10 +173,44 @@ class W3CTestServiceTest {
   }
 
   @Test void tracestate_invalidIsDroppedAndTraceparentKept() throws IOException {
-    Received callback = single("traceparent", TRACEPARENT, "tracestate", "foo=1", "tracestate", "foo=2");
+    Received callback = single("traceparent", TRACEPARENT, "tracestate", "foo=1", "tracestate", "FOO=2");
 
     assertThat(callback.traceparent()).contains(TRACE_ID);
     assertThat(callback.values("tracestate")).isEmpty();
+  }
+
+  @Test void tracestate_aRepeatedKeyKeepsTheHeaderAndItsFirstMember() throws IOException {
+    Received callback = single("traceparent", TRACEPARENT, "tracestate", "foo=1,bar=2", "tracestate", "foo=3");
+
+    assertThat(callback.values("tracestate")).containsExactly("foo=1,bar=2");
+  }
+
+  @Test void response_carriesTheServerTimingTraceMetricOfTheServerSpan() throws IOException {
+    String sent = single("traceparent", "00-" + TRACE_ID + "-1234567890123456-03").traceparent();
+
+    ServerTiming metric = ServerTiming.parse(serverTiming());
+    assertThat(metric.traceIdHex()).isEqualTo(TRACE_ID);
+    assertThat(metric.spanIdHex()).isNotIn("1234567890123456", sent.substring(36, 52)); // the server span's
+    assertThat(metric.sampled()).isTrue();
+    assertThat(metric.traceIdRandom()).isTrue(); // as the incoming traceparent said
+  }
+
+  @Test void response_notSampledWhenTheServerDidNotRecord() throws IOException {
+    single("traceparent", "00-" + TRACE_ID + "-1234567890123456-00");
+
+    ServerTiming metric = ServerTiming.parse(serverTiming());
+    assertThat(metric.traceIdHex()).isEqualTo(TRACE_ID);
+    assertThat(metric.sampled()).isFalse();
+    assertThat(metric.traceIdRandom()).isFalse();
+  }
+
+  /** The server-timing field lines of the last response, joined with commas. */
+  String serverTiming() {
+    List<String> values = lastResponse.lines().takeWhile(line -> !line.isEmpty())
+        .filter(line -> line.regionMatches(true, 0, "server-timing:", 0, 14))
+        .map(line -> line.substring(14).strip()).collect(Collectors.toList());
+    assertThat(values).hasSize(1);
+    return String.join(",", values);
   }
 
   @Test void callbacks_areMadeInOrderEachFromItsOwnSpan() throws IOException {

@@ -4,8 +4,9 @@ import static io.tracelet.propagation.TraceFormat.skipOws;
 import static io.tracelet.propagation.TraceFormat.trimEnd;
 
 /**
- * The W3C {@code tracestate} list: validated as a whole, normalized (no optional whitespace, no
- * empty members) and cut to the spec's 512 characters by its truncation rule.
+ * The W3C {@code tracestate} list, read by the current Trace Context text: validated as a whole,
+ * normalized (no optional whitespace, no empty members, no repeated key) and cut to 512 characters
+ * by the text's truncation rule.
  *
  * <p>A header that is already normal and short, the common case, is returned as the same String:
  * validation walks it by index and allocates nothing.
@@ -17,6 +18,8 @@ final class TraceState {
   static final int MAX_LENGTH = 512;
   /** Members longer than this are the first dropped when truncating. */
   static final int LONG_MEMBER = 128;
+  /** The longest key: a first character and up to 255 more. */
+  static final int MAX_KEY = 256;
   /**
    * A header longer than this is dropped unread: 32 members of 513 characters and their commas
    * fit with room for whitespace, and it bounds the work a hostile header can cause.
@@ -25,7 +28,8 @@ final class TraceState {
 
   /**
    * The tracestate to propagate for {@code header}, or null when it is absent, holds no member, or
-   * is invalid (bad key or value, duplicate key, more than 32 members).
+   * is invalid (a bad key or value, more than 32 members). A key that repeats does not make it
+   * invalid: the first member with that key is kept and the later ones are dropped.
    */
   static String normalize(String header) {
     if (header == null || header.length() > MAX_HEADER) return null;
@@ -63,9 +67,12 @@ final class TraceState {
         if (b != i || tail != e) normal = false;
         if (++members > MAX_MEMBERS) return null;
         int hash = (eq - b) * 31 + header.charAt(eq - 1);
-        if ((keyFilter & (1L << hash)) != 0 && hasEarlierKey(header, i, b, eq)) return null;
+        if ((keyFilter & (1L << hash)) != 0 && hasEarlierKey(header, 0, i, b, eq)) {
+          normal = false; // a later duplicate: dropped by rebuild, so not counted in the length
+        } else {
+          length += e - b + 1;
+        }
         keyFilter |= 1L << hash;
-        length += e - b + 1;
         end = tail;
       }
       if (end >= n) break;
@@ -86,9 +93,10 @@ final class TraceState {
   }
 
   /**
-   * Joins the members of a valid header with single commas, dropping members, when the result
-   * would pass 512 characters, as the spec says: first those longer than 128 characters, then
-   * from the end. The rare path: it may allocate what it needs.
+   * Joins the members of a valid header with single commas, without the later members of a
+   * repeated key and, when the result would pass 512 characters, dropping members as the text
+   * says: first those longer than 128 characters, then from the end. The rare path: it may
+   * allocate what it needs.
    */
   private static String rebuild(String header, int members, int length) {
     int[] bounds = new int[members * 2];
@@ -98,12 +106,13 @@ final class TraceState {
       if (end < 0) end = n;
       int b = skipOws(header, i, end);
       int e = trimEnd(header, b, end);
-      if (b != e) {
+      if (b != e && !hasEarlierKey(header, bounds, m, b, header.indexOf('=', b))) {
         bounds[m++] = b;
         bounds[m++] = e;
       }
       i = end + 1;
     }
+    bounds = m == bounds.length ? bounds : java.util.Arrays.copyOf(bounds, m);
     // Drop long members first, from the end, then any member from the end; -1 marks dropped.
     for (int j = bounds.length - 2; j >= 0 && length > MAX_LENGTH; j -= 2) {
       int size = bounds[j + 1] - bounds[j];
@@ -128,43 +137,32 @@ final class TraceState {
   }
 
   /**
-   * Checks the key starting at {@code b} against the Level 2 grammar and returns the index of the
-   * '=' after it, or -1 when it is invalid.
+   * Checks the key starting at {@code b} against the grammar and returns the index of the '='
+   * after it, or -1 when it is invalid.
    *
    * <pre>
-   * key              = simple-key / multi-tenant-key
-   * simple-key       = lcalpha 0*255( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-   * multi-tenant-key = tenant-id "@" system-id
-   * tenant-id        = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-   * system-id        = lcalpha 0*13( lcalpha / DIGIT / "_" / "-"/ "*" / "/" )
-   * value            = 0*255(chr) nblk-chr ; chr = %x20 / nblk-chr
-   * nblk-chr         = %x21-2B / %x2D-3C / %x3E-7E
+   * key      = ( lcalpha / DIGIT ) 0*255( keychar )
+   * keychar  = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+   * value    = 0*255( chr ) nblk-chr ; chr = %x20 / nblk-chr
+   * nblk-chr = %x21-2B / %x2D-3C / %x3E-7E
    * </pre>
    */
   private static int keyEnd(String s, int b, int n) {
     // One table lookup per character: reading a tracestate is mostly this and the value loop.
     char first = s.charAt(b);
     if (first >= 128 || (CLASSES[first] & KEY_FIRST) == 0) return -1;
-    int at = -1;
     int eq = b + 1;
-    for (; eq < n; eq++) {
+    for (int limit = Math.min(n, b + MAX_KEY); eq < limit; eq++) {
       char c = s.charAt(eq);
-      if (c < 128 && (CLASSES[c] & KEY) != 0) continue;
-      if (c == '=') break;
-      if (c != '@' || at >= 0) return -1;
-      at = eq;
+      if (c >= 128 || (CLASSES[c] & KEY) == 0) break;
     }
-    if (eq == n) return -1;
-    if (at < 0) return (CLASSES[first] & LCALPHA) == 0 || eq - b > 256 ? -1 : eq;
-    int system = eq - at - 1;
-    // The character after '@' is a key character or '=', so below 128.
-    return at - b > 241 || system < 1 || system > 14 || (CLASSES[s.charAt(at + 1)] & LCALPHA) == 0 ? -1 : eq;
+    return eq < n && s.charAt(eq) == '=' ? eq : -1;
   }
 
-  /** True when a member before index {@code before} has the key [keyBegin, keyEnd). */
-  private static boolean hasEarlierKey(String s, int before, int keyBegin, int keyEnd) {
+  /** True when a member in [from, before) of {@code s} has the key [keyBegin, keyEnd). */
+  private static boolean hasEarlierKey(String s, int from, int before, int keyBegin, int keyEnd) {
     int keyLength = keyEnd - keyBegin;
-    for (int i = 0; i < before; ) {
+    for (int i = from; i < before; ) {
       int end = s.indexOf(',', i); // members before this one were valid: each has its '=' in it
       int b = skipOws(s, i, end);
       if (b != end) {
@@ -176,17 +174,26 @@ final class TraceState {
     return false;
   }
 
+  /** True when one of the first {@code count / 2} members in {@code bounds} has the key [keyBegin, keyEnd). */
+  private static boolean hasEarlierKey(String s, int[] bounds, int count, int keyBegin, int keyEnd) {
+    int keyLength = keyEnd - keyBegin;
+    for (int j = 0; j < count; j += 2) {
+      int b = bounds[j];
+      if (s.charAt(b + keyLength) == '=' && s.regionMatches(b, s, keyBegin, keyLength)) return true;
+    }
+    return false;
+  }
+
   /** Character classes of the grammar, by ASCII code. */
   private static final byte[] CLASSES = new byte[128];
-  private static final int KEY = 1; // lcalpha / DIGIT / "_" / "-" / "*" / "/"
+  private static final int KEY = 1; // keychar: lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
   private static final int KEY_FIRST = 2; // lcalpha / DIGIT
-  private static final int LCALPHA = 4;
-  private static final int VALUE = 8; // chr: %x20-2B / %x2D-3C / %x3E-7E
+  private static final int VALUE = 4; // chr: %x20-2B / %x2D-3C / %x3E-7E
 
   static {
-    for (char c = 'a'; c <= 'z'; c++) CLASSES[c] |= KEY | KEY_FIRST | LCALPHA;
+    for (char c = 'a'; c <= 'z'; c++) CLASSES[c] |= KEY | KEY_FIRST;
     for (char c = '0'; c <= '9'; c++) CLASSES[c] |= KEY | KEY_FIRST;
-    for (char c : "_-*/".toCharArray()) CLASSES[c] |= KEY;
+    for (char c : "_-*/@".toCharArray()) CLASSES[c] |= KEY;
     for (char c = 0x20; c <= 0x7e; c++) if (c != ',' && c != '=') CLASSES[c] |= VALUE;
   }
 

@@ -5,8 +5,8 @@ import io.tracelet.TraceContext;
 import java.util.List;
 
 /**
- * W3C Trace Context Level 2: {@code traceparent} and {@code tracestate}. Hand-written because
- * parsing is the product: fixed positions checked by index, no substrings, no regex.
+ * W3C Trace Context, the 2026 text: {@code traceparent} and {@code tracestate}. Hand-written
+ * because parsing is the product: fixed positions checked by index, no substrings, no regex.
  */
 final class W3CTraceContextPropagator extends TraceFormat {
   static final String TRACEPARENT = "traceparent";
@@ -30,14 +30,22 @@ final class W3CTraceContextPropagator extends TraceFormat {
 
   @Override public <C> void inject(TraceContext context, C carrier, Setter<C> setter) {
     if (context == null || setter == null || !context.hasIds()) return;
+    setter.set(carrier, TRACEPARENT, encode("00-", context, context.isSampled()));
+    String traceState = TraceState.forPropagation(context.traceState());
+    if (traceState != null) setter.set(carrier, TRACESTATE, traceState);
+  }
+
+  /**
+   * {@code prefix} (ending in the version, {@code 00-}), then the trace ID, span ID and flags of
+   * {@code context} as traceparent and the server-timing trace metric write them.
+   */
+  static String encode(String prefix, TraceContext context, boolean sampled) {
     // One concatenation of the context's cached hex IDs: a single exact-size String, no scratch
     // array. A 64-bit trace ID is left-padded with zeros to 32 hex characters.
     String traceId = context.traceIdHigh() != 0L ? context.traceIdHex() : PADDING + context.traceIdHex();
     // Only the flags this version defines are sent; the others must be zero.
-    int flags = (context.isSampled() ? SAMPLED : 0) | (context.traceIdRandom() ? RANDOM_TRACE_ID : 0);
-    setter.set(carrier, TRACEPARENT, "00-" + traceId + '-' + context.spanIdHex() + FLAGS[flags]);
-    String traceState = TraceState.forPropagation(context.traceState());
-    if (traceState != null) setter.set(carrier, TRACESTATE, traceState);
+    int flags = (sampled ? SAMPLED : 0) | (context.traceIdRandom() ? RANDOM_TRACE_ID : 0);
+    return prefix + traceId + '-' + context.spanIdHex() + FLAGS[flags];
   }
 
   @Override <C> TraceContext extract(C carrier, Getter<C> getter, Baggage baggage) {

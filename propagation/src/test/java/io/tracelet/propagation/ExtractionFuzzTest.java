@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A million hostile header values (valid ones mutated: truncated, overlong, non-ASCII, control
  * characters, repeated, huge) through every extractor: none may throw, and what comes out must be
- * within the formats' limits and survive being sent on unchanged.
+ * within the formats' limits and survive being sent on unchanged. The same for the
+ * {@code server-timing} trace metric's parser.
  */
 class ExtractionFuzzTest {
   static final int VALUES = 1_000_000;
@@ -60,6 +61,29 @@ class ExtractionFuzzTest {
     assertThat(extracted).as("some mutated values are still valid").isGreaterThan(VALUES / 10);
   }
 
+  @Test void serverTimingParseSurvivesHostileValues() {
+    int parsed = 0;
+    for (int i = 0; i < VALUES / 4; i++) {
+      TraceContext c = contexts.next();
+      String metric = ServerTiming.format(c, random.nextBoolean());
+      String valid = metric == null || random.nextBoolean() ? metric : "db;dur=53, " + metric + ";dur=1.5, cache;desc=\"hit\"";
+      String value = mutate(valid);
+      ServerTiming result;
+      try {
+        result = ServerTiming.parse(value);
+      } catch (RuntimeException e) {
+        throw new AssertionError(describe(value), e);
+      }
+      if (result == null) continue;
+      parsed++;
+      boolean escaped = value.indexOf('\\') >= 0; // a quoted-pair may stand in the IDs
+      if (!result.equals(ServerTiming.parse(result.toString())) || !(escaped || value.contains(result.spanIdHex()))) {
+        fail(result + ": " + describe(value));
+      }
+    }
+    assertThat(parsed).as("some mutated values are still valid").isGreaterThan(VALUES / 40);
+  }
+
   // Plain checks with the description built only on failure: the loop runs millions of times.
   void checkWithinLimits(TraceContext c, Propagator extractor, String key, String value) {
     if (c.hasIds() && (c.traceId() == 0L || c.spanId() == 0L)) fail("IDs: " + describe(extractor, key, value));
@@ -92,8 +116,12 @@ class ExtractionFuzzTest {
   }
 
   String describe(Propagator extractor, String key, String value) {
+    return extractor + " " + key + ": " + describe(value);
+  }
+
+  String describe(String value) {
     String shown = value == null ? "null" : value.length() > 300 ? value.substring(0, 300) + "...(" + value.length() + ")" : value;
-    return extractor + " " + key + ": " + shown + " (seed " + seed + ")";
+    return shown + " (seed " + seed + ")";
   }
 
   /** One to three mutations of {@code valid} (which may be null: the header was not sent). */

@@ -131,6 +131,38 @@ class OpenTelemetryInteropTest {
     }
   }
 
+  // OpenTelemetry Java (1.67) still reads tracestate by the Level 1 rules: it discards the whole
+  // header for a key that only the 2026 grammar allows, and for a repeated key. Recorded here so
+  // that a change on either side shows.
+
+  @Test void duplicateKeys_traceletSendsOnWhatOpenTelemetryWouldHaveDiscarded() {
+    Headers received = Headers.of("traceparent", TRACEPARENT, "tracestate", "foo=1,bar=2,foo=3");
+    assertThat(entries(spanContext(otelW3c().extract(Context.root(), received, GETTER)).getTraceState())).isEmpty();
+
+    Headers sent = inject(Propagators.w3c(), Propagators.w3c().extract(received, Headers.GETTER));
+
+    assertThat(sent.get("tracestate")).isEqualTo("foo=1,bar=2");
+    assertThat(entries(spanContext(otelW3c().extract(Context.root(), sent, GETTER)).getTraceState()))
+        .containsExactly(Map.entry("foo", "1"), Map.entry("bar", "2"));
+  }
+
+  @Test void keysOnlyThe2026GrammarAllows_traceletKeepsThem_openTelemetryDiscardsTheTracestate() {
+    for (String key : new String[] {"1foo", "foo@", "foo@@bar", "foo@bar@baz", "t@" + "v".repeat(15)}) {
+      Headers received = Headers.of("traceparent", TRACEPARENT, "tracestate", key + "=1,bar=2");
+
+      Headers sent = inject(Propagators.w3c(), Propagators.w3c().extract(received, Headers.GETTER));
+
+      assertThat(sent.get("tracestate")).as(key).isEqualTo(key + "=1,bar=2");
+      assertThat(entries(spanContext(otelW3c().extract(Context.root(), sent, GETTER)).getTraceState())).as(key).isEmpty();
+    }
+  }
+
+  static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+  static TextMapPropagator otelW3c() {
+    return W3CTraceContextPropagator.getInstance();
+  }
+
   static Headers inject(Propagator propagator, TraceContext context) {
     Headers headers = new Headers();
     propagator.inject(context, headers, Headers.SETTER);

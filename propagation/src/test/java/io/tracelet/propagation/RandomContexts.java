@@ -59,7 +59,10 @@ final class RandomContexts {
     return id;
   }
 
-  /** 1 to 12 members with distinct simple and multi-tenant keys; at most 512 characters. */
+  /**
+   * 1 to 12 members with distinct simple and multi-tenant keys; at most 512 characters. The keys
+   * also follow the Level 1 key rules, which OpenTelemetry still applies, so that it reads them.
+   */
   String traceState() {
     Set<String> keys = new LinkedHashSet<>();
     StringBuilder result = new StringBuilder();

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The snippet of propagation/README.md, compiled, run, and checked to be the README's text. */
+/** The snippets of propagation/README.md, compiled, run, and checked to be the README's text. */
 class ReadmeTest {
   @Test void snippet() throws IOException {
     // README:propagation
@@ -44,9 +44,40 @@ class ReadmeTest {
     assertThat(outgoing.get("x-b3-parentspanid")).isEqualTo("00f067aa0ba902b7");
     assertThat(outgoing.get("baggage")).isEqualTo("tenant=acme");
 
+    assertInReadme("propagation");
+  }
+
+  @Test void serverTimingSnippet() throws IOException {
+    Tracing tracing = Tracing.newBuilder().serviceName("cart").build();
+    Span server = tracing.tracer().spanBuilder("GET /cart").kind(SpanKind.SERVER).start();
+    Span client = tracing.tracer().spanBuilder("GET /stock").kind(SpanKind.CLIENT).parent(server.context()).start();
+    Map<String, String> responseHeaders = new HashMap<>();
+    // README:server-timing
+    // Server: answer with the server span's metric, sampled when this server recorded the request.
+    responseHeaders.put(ServerTiming.HEADER, ServerTiming.format(server.context(), server.isRecording()));
+
+    // Client: only a well-formed, sampled metric of the caller's own trace may upgrade its decision.
+    String answer = responseHeaders.get(ServerTiming.HEADER);  // repeated field lines joined with ","
+    boolean calleeRecorded = ServerTiming.sampledFor(client.context(), answer);
+    ServerTiming metric = ServerTiming.parse(answer);          // or the whole metric; null when malformed
+    // README:end
+    client.finish();
+    server.finish();
+    tracing.close();
+
+    assertThat(server.isRecording()).isTrue();
+    assertThat(calleeRecorded).isTrue();
+    assertThat(metric.spanIdHex()).isEqualTo(server.context().spanIdHex());
+    assertInReadme("server-timing");
+  }
+
+  /** The lines between {@code // README:name} and the next {@code // README:end} stand in README.md. */
+  static void assertInReadme(String name) throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     String test = Files.readString(Path.of("src/test/java/io/tracelet/propagation/ReadmeTest.java"));
-    String snippet = test.substring(test.indexOf("// README:propagation\n") + 22, test.indexOf("    // README:end"));
+    String marker = "// README:" + name + "\n";
+    int begin = test.indexOf(marker) + marker.length();
+    String snippet = test.substring(begin, test.indexOf("    // README:end", begin));
     assertThat(readme).contains(snippet.stripTrailing().stripIndent());
   }
 }
