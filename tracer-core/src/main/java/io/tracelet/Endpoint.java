@@ -3,6 +3,7 @@ package io.tracelet;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,6 +55,16 @@ public final class Endpoint {
       if (zone >= 0) v6 = v6.substring(0, zone);
     }
     return new Endpoint(name, v4, v4AsInt, v6, port > 0 && port <= 0xffff ? port : 0);
+  }
+
+  /**
+   * An endpoint for a socket address, such as a connection's peer: its IP when the address is
+   * resolved (an unresolved one gives none: never a DNS lookup) and its port; null gives neither.
+   */
+  public static Endpoint of(String serviceName, InetSocketAddress address) {
+    if (address == null) return of(serviceName, null, 0);
+    InetAddress ip = address.getAddress();
+    return of(serviceName, ip == null ? null : ip.getHostAddress(), address.getPort());
   }
 
   /** The lowercase service name, or null. */

@@ -103,8 +103,7 @@ public final class W3CTestService implements AutoCloseable {
         return values == null ? null : String.join(",", values);
       });
       Span server = tracer.spanBuilder("post /test").kind(SpanKind.SERVER).parent(parent)
-          .remoteEndpoint(Endpoint.of(null, exchange.getRemoteAddress().getAddress(),
-              exchange.getRemoteAddress().getPort()))
+          .remoteEndpoint(Endpoint.of(null, exchange.getRemoteAddress()))
           .start();
       try (Scope scope = server.makeCurrent()) {
         for (CallbackList.Callback callback : callbacks) call(callback);

@@ -101,7 +101,6 @@ final class GrpcSpans {
   /** The peer's IP and port; null for a transport without them, such as in-process. */
   static Endpoint endpoint(SocketAddress address) {
     if (!(address instanceof InetSocketAddress)) return null;
-    InetSocketAddress inet = (InetSocketAddress) address;
-    return Endpoint.of(null, inet.getAddress(), inet.getPort()); // already resolved: no DNS
+    return Endpoint.of(null, (InetSocketAddress) address); // already resolved: no DNS
   }
 }

@@ -66,7 +66,7 @@ public final class TracingFilter extends Filter {
     Span span = tracer.spanBuilder(method)
         .kind(SpanKind.SERVER)
         .parent(propagator.extract(exchange.getRequestHeaders(), GETTER)) // null: a new trace
-        .remoteEndpoint(client == null ? null : Endpoint.of(null, client.getAddress(), client.getPort()))
+        .remoteEndpoint(client == null ? null : Endpoint.of(null, client))
         .tag("http.method", method)
         .tag("http.path", exchange.getRequestURI().getRawPath())
         .start();
