@@ -10,6 +10,7 @@ import io.tracelet.Span;
 import io.tracelet.TraceContext;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.propagation.ServerTiming;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashMap;
@@ -17,6 +18,8 @@ import java.util.Map;
 
 /** What the client and server interceptors share: propagation through Metadata, and how a span ends. */
 final class GrpcSpans {
+  /** Where a server answers with the W3C server-timing trace metric: a trailer, as gRPC has no late headers. */
+  static final Metadata.Key<String> SERVER_TIMING = Metadata.Key.of(ServerTiming.HEADER, Metadata.ASCII_STRING_MARSHALLER);
   final Tracer tracer;
   final CurrentContext currentContext;
   private final Propagator propagator;
@@ -45,6 +48,26 @@ final class GrpcSpans {
   void inject(TraceContext context, Metadata headers) {
     for (Metadata.Key<String> key : keys.values()) headers.discardAll(key);
     propagator.inject(context, headers, setter);
+  }
+
+  /**
+   * Adds the server-timing trace metric to a server's trailers: whether this server kept the
+   * call's trace, so that a caller with a keep policy keeps its part too.
+   */
+  static void answer(Span span, Metadata trailers) {
+    trailers.discardAll(SERVER_TIMING);
+    trailers.put(SERVER_TIMING, ServerTiming.format(span.context(), span.isKept()));
+  }
+
+  /**
+   * A provisional client span whose server said, in its trailers, that it kept this trace: the
+   * caller's local part is kept too (the signal only ever upgrades a decision, for this trace).
+   */
+  static void readAnswer(Span span, Metadata trailers) {
+    if (!span.isRecording() || span.context().isSampled() || trailers == null) return;
+    Iterable<String> values = trailers.getAll(SERVER_TIMING);
+    if (values == null) return;
+    if (ServerTiming.sampledFor(span.context(), String.join(",", values))) span.markDownstreamKept();
   }
 
   /** Makes {@code span} current, or clears the current span when it is null. */

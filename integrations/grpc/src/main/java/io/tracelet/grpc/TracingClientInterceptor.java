@@ -113,6 +113,7 @@ public final class TracingClientInterceptor implements ClientInterceptor {
         if (span.isRecording()) {
           span.remoteEndpoint(GrpcSpans.endpoint(getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
         }
+        GrpcSpans.readAnswer(span, trailers);
         GrpcSpans.finish(span, status);
         inCallersSpan(() -> super.onClose(status, trailers));
       }

@@ -88,7 +88,8 @@ public final class TracingServerInterceptor implements ServerInterceptor {
     }
 
     @Override public void close(Status status, Metadata trailers) {
-      GrpcSpans.finish(span, status);
+      GrpcSpans.finish(span, status); // first: the status decides whether a keep policy keeps it
+      GrpcSpans.answer(span, trailers);
       super.close(status, trailers);
     }
   }

@@ -3,6 +3,7 @@ package io.tracelet.httpserver;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import io.tracelet.Endpoint;
 import io.tracelet.Propagator;
 import io.tracelet.Scope;
@@ -31,6 +32,13 @@ import java.util.Objects;
  * {@code error} with the status code for a 5xx response, or the exception's message when the
  * handler throws (the exception is rethrown unchanged). The remote endpoint is the client's IP and
  * port. Malformed or missing trace headers start a new trace; they never fail the request.
+ *
+ * <p>The response carries the W3C {@code server-timing} trace metric ({@code
+ * trace;desc=00-<trace-id>-<span-id>-<flags>}), added when the handler sends the response headers:
+ * its sampled flag says whether this server keeps the request (head-sampled, or kept by the
+ * tracing's {@link io.tracelet.KeepPolicy} because it failed, or is slow, by then), so that a
+ * caller with a keep policy keeps its part too. For that the handler sees a wrapper of the
+ * exchange; an HTTPS exchange is passed as it is, without the metric.
  *
  * <p>Thread-safe and immutable: one instance serves every exchange. Per exchange it allocates the
  * span, its context when one is extracted, and a scope.
@@ -70,18 +78,24 @@ public final class TracingFilter extends Filter {
         .tag("http.method", method)
         .tag("http.path", exchange.getRequestURI().getRawPath())
         .start();
+    // HTTPS exchanges go as they are: a wrapper would hide their SSL session from the handler.
+    HttpExchange answering = exchange instanceof HttpsExchange ? exchange : new AnsweringExchange(exchange, span);
     try (Scope ignored = span.makeCurrent()) {
-      chain.doFilter(exchange);
+      chain.doFilter(answering);
     } catch (IOException | RuntimeException | Error e) {
       span.error(e);
       throw e;
     } finally {
-      int code = exchange.getResponseCode(); // -1 until the handler sends the response headers
-      if (code > 0) {
-        span.tag("http.status_code", code);
-        if (code >= 500) span.tag("error", Integer.toString(code));
-      }
+      tagStatus(span, exchange.getResponseCode()); // -1 until the handler sends the response headers
       span.finish();
+    }
+  }
+
+  /** {@code http.status_code}, and {@code error} for a 5xx; nothing before a status was sent. */
+  static void tagStatus(Span span, int code) {
+    if (code > 0) {
+      span.tag("http.status_code", code);
+      if (code >= 500) span.tag("error", Integer.toString(code));
     }
   }
 

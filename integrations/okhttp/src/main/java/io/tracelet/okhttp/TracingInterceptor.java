@@ -8,6 +8,7 @@ import io.tracelet.SpanBuilder;
 import io.tracelet.SpanKind;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.propagation.ServerTiming;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -89,9 +90,19 @@ public final class TracingInterceptor implements Interceptor {
       if (code >= 500) span.tag("error", Integer.toString(code));
       HttpUrl answered = response.request().url();
       if (!answered.equals(url)) span.remoteEndpoint(endpoint(answered)); // redirected
+      if (!span.context().isSampled()) readAnswer(span, response);
     }
     span.finish();
     return response;
+  }
+
+  // A provisional span whose server said, with the W3C server-timing trace metric, that it kept this
+  // trace: the caller's local part is kept too. The signal only ever upgrades, for this trace alone.
+  private static void readAnswer(Span span, Response response) {
+    List<String> values = response.headers(ServerTiming.HEADER);
+    if (!values.isEmpty() && ServerTiming.sampledFor(span.context(), String.join(",", values))) {
+      span.markDownstreamKept();
+    }
   }
 
   private Request withContext(Request request, Span span) {
