@@ -82,7 +82,8 @@ final class SqlText {
         i = end;
       } else if (startsComment(sql, i, mysql)) {
         i = endOfComment(sql, i);
-        if (out.length() > 0 && !Character.isWhitespace(out.charAt(out.length() - 1))) out.append(' ');
+        while (i < n && Character.isWhitespace(sql.charAt(i))) i++; // a comment and its spaces: one space
+        if (i < n && out.length() > 0 && !Character.isWhitespace(out.charAt(out.length() - 1))) out.append(' ');
       } else if (c == '$' && i + 1 < n && isDigit(sql.charAt(i + 1))) { // a positional parameter
         end = i + 1;
         while (end < n && isDigit(sql.charAt(end))) end++;
