@@ -4,6 +4,7 @@ import io.tracelet.Span;
 import io.tracelet.SpanKind;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -36,7 +37,10 @@ import javax.sql.DataSource;
  *       {@link Builder#remoteServiceName}; the host's IP and port when the URL has an IP literal.
  *   <li><b>errors</b>: what the driver throws ({@code SQLException}, {@code BatchUpdateException},
  *       or anything unchecked) reaches the caller unchanged, the same instance, and is recorded as
- *       the span's error.
+ *       the span's error. Its {@code error} tag is the exception's class name with the SQL state
+ *       and vendor code, such as {@code SQLSyntaxErrorException (SQLState 42S22, vendor code
+ *       42122)}: not the message, in which drivers quote the statement's values; with
+ *       {@link Builder#keepLiterals} it is the message.
  *   <li><b>timing</b>: the span covers the call to the driver, not the reading of a
  *       {@code ResultSet} afterwards. It is not made current: the driver's own work is its only
  *       content.
@@ -128,6 +132,24 @@ public final class JdbcTracing {
         .start();
   }
 
+  /**
+   * Records {@code error} on {@code span}. Unless literals are kept, the {@code error} tag names the
+   * exception's class and, for an {@link SQLException}, its SQL state and vendor code, but not its
+   * message: drivers quote the values of the statement in their messages.
+   */
+  void error(Span span, Throwable error) {
+    span.error(error);
+    if (!keepLiterals && span.isRecording()) span.tag("error", errorSummary(error));
+  }
+
+  static String errorSummary(Throwable error) {
+    String name = error.getClass().getSimpleName();
+    if (name.isEmpty()) name = error.getClass().getName();
+    if (!(error instanceof SQLException)) return name;
+    SQLException e = (SQLException) error;
+    return name + " (SQLState " + e.getSQLState() + ", vendor code " + e.getErrorCode() + ")";
+  }
+
   /** The {@code db.statement} value of {@code sql}. */
   String statementText(String sql, Database database) {
     return keepLiterals ? sql : SqlText.sanitize(sql, database.mysqlSyntax);
@@ -153,9 +175,10 @@ public final class JdbcTracing {
     }
 
     /**
-     * True records {@code db.statement} as the application wrote it, literals included: only for
-     * databases whose statements carry no secrets or personal data. False by default: every
-     * literal is replaced by {@code ?}.
+     * True records {@code db.statement} as the application wrote it, literals included, and the
+     * exception's message as the {@code error} tag: only for databases whose statements carry no
+     * secrets or personal data. False by default: every literal is replaced by {@code ?}, and the
+     * {@code error} tag names the exception's class, SQL state and vendor code.
      */
     public Builder keepLiterals(boolean keepLiterals) {
       this.keepLiterals = keepLiterals;

@@ -43,7 +43,7 @@ class TracingStatement<S extends Statement> implements Statement {
     try {
       return call.call();
     } catch (SQLException | RuntimeException | Error e) {
-      span.error(e);
+      connection.jdbc.error(span, e);
       throw e;
     } finally {
       span.finish();

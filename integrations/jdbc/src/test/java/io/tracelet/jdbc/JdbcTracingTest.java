@@ -201,7 +201,10 @@ class JdbcTracingTest {
 
       FinishedSpan span = spans(1).get(0);
       assertThat(span.error()).isSameAs(thrown);
-      assertThat(span).hasTag("error", thrown.getMessage());
+      SQLException e = (SQLException) thrown;
+      assertThat(span).hasTag("error", e.getClass().getSimpleName() + " (SQLState " + e.getSQLState()
+          + ", vendor code " + e.getErrorCode() + ")"); // not the message, which quotes the values
+      assertThat(e.getSQLState()).isNotBlank();
       reporter.clear();
     }
   }
@@ -254,6 +257,14 @@ class JdbcTracingTest {
 
     assertThat(spans(1).get(0)).hasTag("db.statement", "SELECT name FROM items WHERE name = 'book' /* keep me */")
         .hasRemoteServiceName("catalog");
+    reporter.clear();
+
+    Throwable thrown;
+    try (Statement statement = connect(jdbc.dataSource(h2)).createStatement()) {
+      thrown = catchThrowable(() -> statement.execute("INSERT INTO items VALUES (1, 'taken', 1)"));
+    }
+    assertThat(thrown.getMessage()).contains("'taken'"); // H2 quotes the values, so only this option logs it
+    assertThat(spans(1).get(0)).hasTag("error", thrown.getMessage());
     assertThat(jdbc).hasToString("JdbcTracing{" + tracing.tracer() + ", keepLiterals, Catalog}");
   }
 
