@@ -55,9 +55,9 @@ class TracingStatement<S extends Statement> implements Statement {
     return connection.jdbc.statementText(sql, database);
   }
 
-  /** The {@code db.statement} of this statement's batch: each distinct text once. */
+  /** The {@code db.statement} of this statement's batch: each distinct text once; null when empty. */
   String batchText(Database database) {
-    if (batch == null) return null;
+    if (batch == null || batch.isEmpty()) return null;
     Set<String> texts = new LinkedHashSet<>();
     for (String sql : batch) texts.add(statementText(sql, database));
     return String.join("; ", texts);

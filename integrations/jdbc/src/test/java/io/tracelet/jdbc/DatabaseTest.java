@@ -43,6 +43,18 @@ class DatabaseTest {
     assertThat(database.remote.port()).isEqualTo(port);
   }
 
+  @org.junit.jupiter.api.Test void noUrlBreaksIt() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    String alphabet = "jdbc:/@[](),;?=&.\\:oracle:thinh2memtcp0123456789";
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder url = new StringBuilder(random.nextBoolean() ? "jdbc:" : "");
+      for (int j = random.nextInt(30); j > 0; j--) url.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      Database database = Database.parse(url.toString(), null);
+      assertThat(database.system).as(url.toString()).isNotEmpty();
+      assertThat(database.remote).as(url.toString()).isNotNull();
+    }
+  }
+
   @org.junit.jupiter.api.Test void anUnknownUrlIsAnUnknownDatabaseAndAGivenServiceNameWins() {
     Database unknown = Database.parse(null, null);
     assertThat(unknown.system).isEqualTo("other_sql");

@@ -178,7 +178,7 @@ class JdbcTracingTest {
             tuple("BATCH INSERT", "1", "INSERT INTO items (id, name) VALUES (?, ?)"),
             tuple("BATCH INSERT", "2", "INSERT INTO items (id, name) VALUES (?, ?)"),
             tuple("BATCH", "2", "UPDATE items SET name = ? WHERE id = ?; DELETE FROM items WHERE id = ?"),
-            tuple("BATCH", "0", ""));
+            tuple("BATCH", "0", null));
   }
 
   @Test void aFailingStatementThrowsWhatTheDriverThrowsAndTheSpanRecordsIt() throws Exception {
