@@ -55,10 +55,11 @@ import javax.sql.DataSource;
  * {@code DatabaseMetaData.getConnection()}) are the driver's own, untraced.
  *
  * <p>This class is immutable and thread-safe; the wrappers are as thread-safe as the objects they
- * wrap. Per execution Tracelet allocates the span and a lambda; a sampled span also tags the
- * sanitized SQL: one pass over the text and a copy of it for a {@code Statement}, nothing for a
- * {@code PreparedStatement} (sanitized once, at its first sampled execution). Each connection,
- * statement and connection builder is wrapped in one small object.
+ * wrap. Per execution Tracelet allocates the span (with its tags' array when sampled) and a
+ * lambda; a sampled span also tags the sanitized SQL: one pass over the text and a copy of it for
+ * a {@code Statement}, nothing for a {@code PreparedStatement} (sanitized once, at its first
+ * sampled execution). Each connection, statement and connection builder is wrapped in one small
+ * object.
  */
 public final class JdbcTracing {
   static final String DB_SYSTEM = "db.system";
