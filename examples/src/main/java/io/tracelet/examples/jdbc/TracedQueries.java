@@ -8,7 +8,7 @@ import io.tracelet.SpanKind;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import io.tracelet.jdbc.JdbcTracing;
-import io.tracelet.slf4j.report.Slf4jReporter;
+import io.tracelet.reporter.slf4j.Slf4jReporter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

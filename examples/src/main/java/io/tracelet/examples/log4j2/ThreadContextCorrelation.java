@@ -2,7 +2,7 @@ package io.tracelet.examples.log4j2;
 
 import io.tracelet.Tracing;
 import io.tracelet.log4j2.ThreadContextScopeDecorator;
-import io.tracelet.slf4j.report.Slf4jReporter;
+import io.tracelet.reporter.slf4j.Slf4jReporter;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
