@@ -60,7 +60,7 @@ public class JdbcBenchmarks {
   }
 
   @TearDown public void tearDown() throws SQLException {
-    System.out.println("\ntracelet jdbc pipeline: " + tracing.metrics());
+    System.out.println("\ntracelet jdbc pipeline: " + tracing.counters());
     traced.close();
     plain.close();
     keepAlive.close();
