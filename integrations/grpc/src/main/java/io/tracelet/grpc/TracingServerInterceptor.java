@@ -56,6 +56,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
     return new TracingServerInterceptor(Objects.requireNonNull(tracing, "tracing"));
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   @Override public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Span span = spans.tracer.spanBuilder(call.getMethodDescriptor().getFullMethodName())
@@ -115,6 +116,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       inSpan(super::onReady);
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onCancel() {
       try (Scope ignored = span.makeCurrent()) {
         super.onCancel();
@@ -123,6 +125,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       }
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onComplete() {
       try (Scope ignored = span.makeCurrent()) {
         super.onComplete();
@@ -131,6 +134,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       }
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     private void inSpan(Runnable callback) {
       try (Scope ignored = span.makeCurrent()) {
         callback.run();
