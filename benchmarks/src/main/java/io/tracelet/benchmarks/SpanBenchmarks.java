@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
+@SuppressWarnings("try") // the scope is held for its effect, never read
 public class SpanBenchmarks {
   Tracing tracelet;
   Tracing traceletUnsampled;

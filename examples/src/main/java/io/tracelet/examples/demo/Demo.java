@@ -95,6 +95,7 @@ public final class Demo {
   }
 
   /** Everything but the exit: returns once every trace is in Zipkin and the services have stopped. */
+  @SuppressWarnings("try") // Shop.close() waits for the services to stop, and may be interrupted
   static List<Traffic.Result> run(Options options, PrintStream out) throws Exception {
     ZipkinTraces zipkin = new ZipkinTraces(options.zipkinUrl());
     out.println("Waiting for Zipkin at " + options.zipkinUrl() + " ...");

@@ -27,6 +27,7 @@ public final class TracedQueries {
   private TracedQueries() {
   }
 
+  @SuppressWarnings("try") // the pool is held only to be closed; the request's scope for its effect
   public static void main(String[] args) throws Exception {
     try (Tracing tracing = Tracing.newBuilder().serviceName("orders").reporter(Slf4jReporter.create()).build()) {
       HikariConfig config = new HikariConfig();
@@ -58,6 +59,7 @@ public final class TracedQueries {
    * @throws SQLException the driver's, when the order ID is taken; the INSERT span and the request
    *     span record it
    */
+  @SuppressWarnings("try") // the scope is held for its effect
   public static String placeOrder(Tracer tracer, DataSource dataSource, String id, String item, int quantity)
       throws Exception {
     Span request = tracer.spanBuilder("POST /orders").kind(SpanKind.SERVER).start();

@@ -11,6 +11,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /** A {@link DataSource} whose connections trace their statements; see {@link JdbcTracing}. */
+@SuppressWarnings("try") // close() throws what the wrapped pool's close throws, as it is
 final class TracingDataSource implements DataSource, AutoCloseable {
   private final JdbcTracing jdbc;
   private final DataSource delegate;
