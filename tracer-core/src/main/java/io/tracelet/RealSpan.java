@@ -39,8 +39,9 @@ final class RealSpan extends Span implements FinishedSpan {
   private final long startNanos; // NO_ANCHOR when the start time was given explicitly
   private final SpanKind kind;
   // Provisional spans only: a child's local part, set at start; a root's, set by its first child or
-  // a downstream keep (compare-and-set), or left decided by the root alone at finish.
-  private volatile LocalTrace localTrace;
+  // a downstream keep (compare-and-set), or left decided by the root alone at finish. Read with
+  // acquire (localTrace()); not volatile, so that a head-sampled span's constructor pays no fence.
+  private LocalTrace localTrace;
   private TraceContext context;
   private String name;
   private Endpoint remoteEndpoint;
@@ -60,7 +61,7 @@ final class RealSpan extends Span implements FinishedSpan {
   RealSpan(TracingState state, TraceContext parent, long traceIdHigh, long traceId, long spanId,
       int flags, String name, SpanKind kind, long startTimestamp, long startNanos, LocalTrace localTrace) {
     super(state);
-    this.localTrace = localTrace;
+    if (localTrace != null) this.localTrace = localTrace;
     this.parent = parent;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
@@ -106,9 +107,13 @@ final class RealSpan extends Span implements FinishedSpan {
     return (flags & TraceContext.SAMPLED) == 0;
   }
 
+  private LocalTrace localTrace() {
+    return (LocalTrace) LOCAL_TRACE.getAcquire(this); // acquire: pairs with the compare-and-sets
+  }
+
   @Override public boolean isKept() {
     if (!isProvisional()) return true;
-    LocalTrace t = localTrace;
+    LocalTrace t = localTrace();
     return t != null ? t.isKeptSoFar() : LocalTrace.reasonAlone(state.keeper.policy, this, elapsedMicros()) != null;
   }
 
@@ -126,10 +131,10 @@ final class RealSpan extends Span implements FinishedSpan {
    * none yet, or the decided one a root left behind when it finished alone.
    */
   LocalTrace localTraceForChild() {
-    LocalTrace t = localTrace;
+    LocalTrace t = localTrace();
     if (t != null) return t;
     t = state.keeper.newLocalTrace(this);
-    return LOCAL_TRACE.compareAndSet(this, null, t) ? t : localTrace; // volatile CAS: one local part per root
+    return LOCAL_TRACE.compareAndSet(this, null, t) ? t : localTrace(); // volatile CAS: one local part per root
   }
 
   /** True when the span recorded an error or has an {@code error} tag. */
@@ -264,7 +269,7 @@ final class RealSpan extends Span implements FinishedSpan {
       state.recorder.offer(this);
       return;
     }
-    LocalTrace t = localTrace;
+    LocalTrace t = localTrace();
     if (t == null) { // a root alone decides alone, and leaves its decision for a child started late
       String why = LocalTrace.reasonAlone(state.keeper.policy, this, duration);
       if (LOCAL_TRACE.compareAndSet(this, null, LocalTrace.decidedAlone(why))) {
@@ -277,25 +282,25 @@ final class RealSpan extends Span implements FinishedSpan {
         }
         return;
       }
-      t = localTrace; // a child made one meanwhile
+      t = localTrace(); // a child made one meanwhile
     }
     t.finished(this);
   }
 
   private void markError() {
-    LocalTrace t = localTrace;
+    LocalTrace t = localTrace();
     if (t != null) t.markError(); // a root alone reads its own error at finish
   }
 
   @Override public void abandon() {
     if (!LIFECYCLE.compareAndSet(this, LIVE, ABANDONED) || !isProvisional()) return;
-    LocalTrace t = localTrace;
+    LocalTrace t = localTrace();
     if (t == null) {
       if (LOCAL_TRACE.compareAndSet(this, null, LocalTrace.decidedAlone(null))) {
         state.keeper.discarded.increment();
         return;
       }
-      t = localTrace;
+      t = localTrace();
     }
     if (t.root == this) t.abandon();
   }
