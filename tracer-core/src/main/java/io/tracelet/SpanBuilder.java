@@ -132,10 +132,20 @@ public final class SpanBuilder {
    * A parent's decision is followed; a new trace asks the sampler.
    */
   public Span start() {
-    // The builder is passed to nothing that is not inlined, so escape analysis can remove it.
+    // Small enough to be inlined: the builder then goes to nothing that is not inlined, so escape
+    // analysis removes it. The work is in create(), which takes the builder's fields, not the builder.
     Span localParent = localParent();
     TraceContext parent = parentContext(localParent);
     if (baggage != null) parent = withBaggage(parent, baggage);
+    return create(state, name, kind, startTimestamp, parent, localParent, remoteEndpoint,
+        tagCount, key0, value0, key1, value1, moreTags);
+  }
+
+  // Takes the builder's fields, never the builder: what start() inlines stays small, whatever this
+  // method's size, and a sampled span's tags cost the builder nothing either.
+  private static Span create(TracingState state, String name, SpanKind kind, long startTimestamp,
+      TraceContext parent, Span localParent, Endpoint remoteEndpoint,
+      int tagCount, String key0, String value0, String key1, String value1, String[] moreTags) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     boolean join = parent != null && parent.hasIds();
     long traceIdHigh = join ? parent.traceIdHigh() : state.traceId128Bit ? TracingState.nextId(random) : 0L;
@@ -148,14 +158,8 @@ public final class SpanBuilder {
     LocalTrace localTrace = null;
     if (!sampled) {
       if (state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
-      // Provisional: recorded, held with its local root (the parent's, when the parent is a local
-      // provisional span; a new one otherwise, made by the span itself).
-      RealSpan provisionalParent = parent == null ? null : parent.provisionalSpan;
-      if (provisionalParent != null && provisionalParent.state == state) { // not another Tracing's
-        localTrace = provisionalParent.localTraceForChild();
-      }
+      localTrace = provisionalParentTrace(state, parent);
     }
-
     int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)
         | (debug ? TraceContext.DEBUG : 0)
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
@@ -171,14 +175,19 @@ public final class SpanBuilder {
     RealSpan span = new RealSpan(state, parent, traceIdHigh, traceId, spanId, flags, name, kind, start, startNanos,
         localTrace);
     if (remoteEndpoint != null) span.remoteEndpoint(remoteEndpoint);
-    if (tagCount > 0) copyTags(span);
+    if (tagCount > 0) span.tag(key0, value0);
+    if (tagCount > 1) span.tag(key1, value1);
+    for (int i = 0; i < tagCount - 2; i++) span.tag(moreTags[2 * i], moreTags[2 * i + 1]);
     return span;
   }
 
-  private void copyTags(RealSpan span) {
-    span.tag(key0, value0);
-    if (tagCount > 1) span.tag(key1, value1);
-    for (int i = 2; i < tagCount; i++) span.tag(moreTags[2 * (i - 2)], moreTags[2 * (i - 2) + 1]);
+  /**
+   * For a provisional span: the local part it joins, when its parent is a provisional span of this
+   * tracing; null makes it a local root.
+   */
+  private static LocalTrace provisionalParentTrace(TracingState state, TraceContext parent) {
+    RealSpan provisionalParent = parent == null ? null : parent.provisionalSpan;
+    return provisionalParent != null && provisionalParent.state == state ? provisionalParent.localTraceForChild() : null;
   }
 
   private static TraceContext withBaggage(TraceContext parent, Baggage baggage) {
