@@ -73,8 +73,11 @@ public final class ScaleOut {
     }
   }
 
-  /** What one collector did: spans received (over every life of it) and CPU time net of idling. */
-  public record Collector(long spansReceived, double cpuSeconds, boolean killed) {
+  /**
+   * What one collector did, over every life of it: spans received, spans it dropped because storing
+   * them failed, and CPU time net of idling.
+   */
+  public record Collector(long spansReceived, long spansDropped, double cpuSeconds, boolean killed) {
   }
 
   /** The figures of one run. */
@@ -107,8 +110,8 @@ public final class ScaleOut {
           droppedByRecorders, droppedByReporters, undelivered);
       for (int i = 0; i < collectors.size(); i++) {
         Collector c = collectors.get(i);
-        line(out, "collector " + i, "%,d spans received (%,.0f spans/s)%s", c.spansReceived, c.spansReceived / seconds,
-            c.killed ? ", killed and restarted mid-run" : "");
+        line(out, "collector " + i, "%,d spans received (%,.0f spans/s), %,d dropped by storage%s", c.spansReceived,
+            c.spansReceived / seconds, c.spansDropped, c.killed ? "; killed and restarted mid-run" : "");
       }
       line(out, "received", "%,d spans by all collectors (%+,d against sent: redelivered after the kill)", received,
           received - sent);
@@ -181,10 +184,15 @@ public final class ScaleOut {
     Cpu idle = Cpu.read(pipeline).minus(idleStart).scale(1.0 / (System.nanoTime() - idleStartNanos)); // per ns
 
     long[] receivedBefore = new long[n];
-    for (int i = 0; i < n; i++) receivedBefore[i] = collectors.get(i).spansReceived();
+    long[] droppedBefore = new long[n];
+    for (int i = 0; i < n; i++) {
+      receivedBefore[i] = collectors.get(i).spansReceived();
+      droppedBefore[i] = collectors.get(i).spansDropped();
+    }
     Cpu loadStart = Cpu.read(pipeline);
     double[] killedCpu = new double[n];
     long[] killedReceived = new long[n];
+    long[] killedDropped = new long[n];
     boolean[] killed = new boolean[n];
 
     log.printf("Running %d services at %.0f spans/s each for %d s ...%n", options.services(),
@@ -204,6 +212,7 @@ public final class ScaleOut {
       parkUntil(start + duration / 3);
       ZipkinServer victim = collectors.get(0);
       killedReceived[0] = victim.spansReceived() - receivedBefore[0];
+      killedDropped[0] = victim.spansDropped() - droppedBefore[0];
       killedCpu[0] = victim.cpuTime().toNanos() / 1e9 - loadStart.collectors[0];
       victim.kill();
       killed[0] = true;
@@ -253,9 +262,10 @@ public final class ScaleOut {
       ZipkinServer c = collectors.get(i);
       // A killed collector: what it did before the kill, plus all of its second life.
       long received = killed[i] ? killedReceived[i] + c.spansReceived() : c.spansReceived() - receivedBefore[i];
+      long dropped = killed[i] ? killedDropped[i] + c.spansDropped() : c.spansDropped() - droppedBefore[i];
       double cpu = killed[i] ? killedCpu[i] + c.cpuTime().toNanos() / 1e9 - idle.collectors[i] * (System.nanoTime() - start)
           : used.collectors[i];
-      collectorFigures.add(new Collector(received, cpu, killed[i]));
+      collectorFigures.add(new Collector(received, dropped, cpu, killed[i]));
     }
     pipeline.cassandra().stop(); // drains: every memtable is flushed to disk
     long bytesOnDisk = pipeline.cassandra().bytesOnDisk(Pipeline.KEYSPACE);

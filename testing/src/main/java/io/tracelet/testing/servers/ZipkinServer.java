@@ -74,8 +74,19 @@ public final class ZipkinServer implements AutoCloseable {
     private String cassandraContactPoint;
     private boolean collectorOnly;
     private int kafkaStreams = 1;
+    private int port;
 
     private Builder() {
+    }
+
+    /**
+     * The port on 127.0.0.1 to listen on; 0, the default, for one the OS reports free. A port that
+     * is taken makes {@link #launch()} fail.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) throw new IllegalArgumentException("not a port: " + port);
+      this.port = port;
+      return this;
     }
 
     /**
@@ -123,7 +134,7 @@ public final class ZipkinServer implements AutoCloseable {
      */
     public ZipkinServer launch() {
       List<Path> classpath = ServerArtifacts.zipkinServer();
-      int port = Loopback.freePorts(1)[0];
+      int port = this.port != 0 ? this.port : Loopback.freePorts(1)[0];
       Map<String, String> environment = new HashMap<>();
       if (cassandraContactPoint == null) {
         environment.put("STORAGE_TYPE", "mem");
@@ -238,6 +249,15 @@ public final class ZipkinServer implements AutoCloseable {
   /** How many spans the server has received, over all transports, since it last started. */
   public long spansReceived() {
     return metric(get("/prometheus").body(), "zipkin_collector_spans_total");
+  }
+
+  /**
+   * How many spans the server received but dropped, over all transports, since it last started:
+   * those whose storage failed (a write that timed out, for one), since Zipkin's collectors store
+   * asynchronously and only count what failed.
+   */
+  public long spansDropped() {
+    return metric(get("/prometheus").body(), "zipkin_collector_spans_dropped_total");
   }
 
   /**
