@@ -20,6 +20,7 @@ public final class DemoServers {
   private DemoServers() {
   }
 
+  /** Starts the servers, prints where they are, and runs until this JVM is stopped. */
   public static void main(String[] args) throws Exception {
     int zipkinPort = 0;
     boolean zipkin = true;

@@ -16,7 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * Runs the scale-out pipeline ({@link Pipeline}) under a fixed load and measures it: traced
  * services ({@link LoadService}) report through Kafka; two Zipkin collectors store into Cassandra;
  * one collector is killed a third of the way in and started again at two thirds. At the end every
- * span the services' counters say they sent must be queryable in Zipkin, once. Prints the
+ * span the services' counters say they sent must be queryable in Zipkin; copies of a span (Zipkin's
+ * collector stores twice what it collects again after a crash) are counted apart. Prints the
  * figures: spans/s offered and received by each collector, spans stored, the delay from a span's
  * finish to its being queryable, bytes per span on the wire and on disk, and CPU time per span of
  * the collectors, the broker and Cassandra.
