@@ -98,7 +98,7 @@ await_line() {
 }
 
 echo "Building Tracelet and the demo (Maven, quiet; the first run downloads dependencies) ..."
-mvn -B -q -ntp -f "$root/pom.xml" -pl testing/servers,examples -am package -Dmaven.test.skip=true \
+mvn -B -q -ntp ${MAVEN_ARGS:-} -f "$root/pom.xml" -pl testing/servers,examples -am package -Dmaven.test.skip=true \
   -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
   >"$work/build.log" 2>&1 || fail "the build failed" "$work/build.log"
 
@@ -108,75 +108,43 @@ source "$root/examples/target/demo/servers.env"
 for file in "$zipkin_server_classpath_file" "$kafka_broker_classpath_file"; do
   [[ -s $file ]] || fail "the build did not write $file"
 done
-zipkin_jar="$(cat "$zipkin_server_classpath_file")"
-kafka_classpath="$(cat "$kafka_broker_classpath_file")"
 demo_classpath="$root/examples/target/classes:$(cat "$root/examples/target/runtime-classpath.txt")"
 
-# Ports on 127.0.0.1 from the OS: Kafka's two, and Zipkin's (the wanted one if it is free).
 wanted_port="${ZIPKIN_PORT:-9411}"
 [[ $wanted_port =~ ^[0-9]{1,5}$ ]] || fail "ZIPKIN_PORT must be a port number: $wanted_port"
-ports="$(java -cp "$demo_classpath" io.tracelet.examples.demo.FreePorts "$wanted_port" 0 0)" ||
-  fail "could not get free ports on 127.0.0.1"
-read -r zipkin_port kafka_port controller_port <<<"$ports"
-if [[ -z ${ZIPKIN_URL:-} && $zipkin_port != "$wanted_port" ]]; then
-  echo "Port $wanted_port is taken: Zipkin's UI will be on port $zipkin_port instead."
+server_args=(--zipkin-port "$wanted_port")
+if [[ -n ${ZIPKIN_URL:-} ]]; then
+  server_args=(--no-zipkin)
+  echo "Starting Kafka on 127.0.0.1 ..."
+else
+  echo "Starting Kafka and Zipkin on 127.0.0.1, Zipkin collecting HTTP and Kafka ..."
 fi
+# The launchers the tests use (tracelet-testing) start both, bound to 127.0.0.1 on free ports, and
+# stop them when this JVM stops; they end by themselves too if it is killed.
+java -Dtracelet.zipkin-server.classpath="$zipkin_server_classpath_file" \
+  -Dtracelet.kafka-broker.classpath="$kafka_broker_classpath_file" \
+  -cp "$demo_classpath" io.tracelet.examples.demo.DemoServers "${server_args[@]}" >"$work/servers.log" 2>&1 &
+servers_pid=$!
+pids+=("$servers_pid")
+await_line "$servers_pid" "$work/servers.log" "^ready$" 300 "Kafka and Zipkin"
+kafka_address="$(sed -n 's/^kafka=//p' "$work/servers.log")"
+echo "Kafka is on $kafka_address"
 
-echo "Starting Kafka on 127.0.0.1:$kafka_port ..."
-mkdir "$work/kafka-data"
-cat >"$work/kafka.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$work/kafka-data
-auto.create.topics.enable=true
-num.partitions=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.num.partitions=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.num.partitions=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-EOF
-cluster_id="-"
-while [[ $cluster_id == -* ]]; do # 16 random bytes, URL-safe base64, not read as an option
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-done
-java -cp "$kafka_classpath" kafka.tools.StorageTool format -t "$cluster_id" -c "$work/kafka.properties" \
-  >"$work/kafka-format.log" 2>&1 || fail "formatting Kafka's log directory failed" "$work/kafka-format.log"
-java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$kafka_classpath" \
-  kafka.Kafka "$work/kafka.properties" >"$work/kafka.log" 2>&1 &
-kafka_pid=$!
-pids+=("$kafka_pid")
-await_line "$kafka_pid" "$work/kafka.log" "Kafka Server started" 120 "Kafka"
-
-demo_args=(--requests "$requests" --kafka "127.0.0.1:$kafka_port")
+demo_args=(--requests "$requests" --kafka "$kafka_address")
 if [[ -n ${ZIPKIN_URL:-} ]]; then
   zipkin_url="${ZIPKIN_URL%/}"
   echo "Using the Zipkin at $zipkin_url: every service reports to it over HTTP."
   demo_args+=(--zipkin "$zipkin_url" --all-http)
 else
-  zipkin_url="http://127.0.0.1:$zipkin_port"
-  echo "Starting Zipkin on $zipkin_url, collecting HTTP and Kafka ..."
-  env STORAGE_TYPE=mem KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" \
-    java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.io.tmpdir="$work" -jar "$zipkin_jar" \
-    "--armeria.ports[0].ip=127.0.0.1" "--armeria.ports[0].port=$zipkin_port" "--armeria.ports[0].protocols[0]=http" \
-    --zipkin.collector.kafka.overrides.auto.offset.reset=earliest >"$work/zipkin.log" 2>&1 &
-  zipkin_pid=$!
-  pids+=("$zipkin_pid")
-  demo_args+=(--zipkin "$zipkin_url" --zipkin-pid "$zipkin_pid")
+  zipkin_url="$(sed -n 's/^zipkin=//p' "$work/servers.log")"
+  if [[ $zipkin_url != *":$wanted_port" ]]; then
+    echo "Port $wanted_port is taken: Zipkin's UI is on $zipkin_url instead."
+  fi
+  demo_args+=(--zipkin "$zipkin_url" --zipkin-pid "$servers_pid")
 fi
 
 java -cp "$demo_classpath" io.tracelet.examples.demo.Demo "${demo_args[@]}" ||
-  fail "the demo failed (above)" "${zipkin_pid:+$work/zipkin.log}"
+  fail "the demo failed (above)" "$work/servers.log"
 
 if $exit_when_done; then
   exit 0
@@ -187,5 +155,5 @@ if [[ -n ${ZIPKIN_URL:-} ]]; then
 fi
 echo
 echo "Zipkin's UI: $zipkin_url/zipkin/ . Press Ctrl-C to stop Zipkin and Kafka."
-wait "$zipkin_pid" || true
-fail "Zipkin stopped by itself" "$work/zipkin.log"
+wait "$servers_pid" || true
+fail "Zipkin and Kafka stopped by themselves" "$work/servers.log"

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +60,15 @@ final class JavaProcess implements AutoCloseable {
    * @param environment variables to set (an empty value is set as empty), on top of the test JVM's
    */
   JavaProcess(String name, List<Path> classpath, List<String> jvmOptions, Map<String, String> environment) {
+    this(name, classpath, directory -> jvmOptions, environment);
+  }
+
+  /**
+   * As above, with JVM options that name files in the process's own directory (which exists, empty
+   * but for {@code tmp}, when {@code jvmOptions} is called).
+   */
+  JavaProcess(String name, List<Path> classpath, Function<Path, List<String>> jvmOptions,
+      Map<String, String> environment) {
     this.name = name;
     this.environment = Map.copyOf(environment);
     try {
@@ -75,7 +85,7 @@ final class JavaProcess implements AutoCloseable {
     for (Path entry : classpath) cp.add(entry.toString());
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable());
-    cmd.addAll(jvmOptions);
+    cmd.addAll(jvmOptions.apply(directory));
     cmd.add("-Djava.io.tmpdir=" + directory.resolve("tmp"));
     cmd.add("-cp");
     cmd.add(String.join(File.pathSeparator, cp));
@@ -167,6 +177,32 @@ final class JavaProcess implements AutoCloseable {
   synchronized void stop() {
     terminate(process);
     finishOutput();
+  }
+
+  /**
+   * Kills the running server, if any, with SIGKILL, as a crash would: no shutdown hook runs.
+   * Returns once it has exited.
+   */
+  synchronized void kill() {
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      try {
+        p.destroyForcibly().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    finishOutput();
+  }
+
+  /**
+   * The CPU time (user and system) the server launched last has used so far, or zero when it is
+   * not running or the OS does not say.
+   */
+  Duration cpuTime() {
+    Process p = process;
+    if (p == null || !p.isAlive()) return Duration.ZERO;
+    return p.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 
   /** An exception saying that the process {@code what}, with the last lines of its output. */

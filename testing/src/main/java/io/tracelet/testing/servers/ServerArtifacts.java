@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the Zipkin server and the Kafka broker are: each one's classpath is listed in a file
- * (entries separated as in a Java classpath) that a system property names. In this repository the
- * module {@code testing/servers} writes both files and the root pom hands their paths to surefire.
+ * Where the Zipkin server, the Kafka broker and Cassandra are: each one's classpath is listed in a
+ * file (entries separated as in a Java classpath) that a system property names. In this repository
+ * the modules {@code testing/servers} (Zipkin, Kafka) and {@code testing/cassandra} write the files
+ * and the root pom hands their paths to surefire.
  */
 final class ServerArtifacts {
   static final String ZIPKIN_SERVER = "tracelet.zipkin-server.classpath";
   static final String KAFKA_BROKER = "tracelet.kafka-broker.classpath";
+  static final String CASSANDRA = "tracelet.cassandra.classpath";
 
   private ServerArtifacts() {
   }
@@ -31,6 +33,11 @@ final class ServerArtifacts {
     return classpath(KAFKA_BROKER, System.getProperty(KAFKA_BROKER));
   }
 
+  /** The jars of Cassandra and its dependencies, logging included. */
+  static List<Path> cassandra() {
+    return classpath(CASSANDRA, System.getProperty(CASSANDRA));
+  }
+
   /**
    * The entries of the classpath file {@code file}, named by the system property {@code property};
    * each one checked to exist.
@@ -38,9 +45,11 @@ final class ServerArtifacts {
    * @throws IllegalStateException saying what is missing and how to get it
    */
   static List<Path> classpath(String property, String file) {
-    String howToGet = " In the Tracelet build, the module testing/servers writes it: build that module"
-        + " (mvn -pl testing/servers install), and give the module whose tests need it a test"
-        + " dependency on io.tracelet:tracelet-test-servers of type pom (see testing/README.md)."
+    String module = CASSANDRA.equals(property) ? "testing/cassandra" : "testing/servers";
+    String artifact = CASSANDRA.equals(property) ? "tracelet-test-cassandra" : "tracelet-test-servers";
+    String howToGet = " In the Tracelet build, the module " + module + " writes it: build that module"
+        + " (mvn -pl " + module + " install), and give the module whose tests need it a test"
+        + " dependency on io.tracelet:" + artifact + " of type pom (see testing/README.md)."
         + " Elsewhere, set the system property " + property + " to a file listing the classpath.";
     if (file == null || file.isBlank()) {
       throw new IllegalStateException("The system property " + property + " is not set: it names"

@@ -26,12 +26,15 @@ final class SharedServers {
     }
   }
 
+  /** The shared broker, started again if a test left it stopped. */
   static KafkaBroker kafkaBroker(ExtensionContext context) {
     Running running = context.getRoot().getStore(NAMESPACE).computeIfAbsent("kafka-broker", key -> {
-      KafkaBroker broker = KafkaBroker.start();
+      KafkaBroker broker = KafkaBroker.launch(1);
       return new Running(broker, broker::close);
     }, Running.class);
-    return (KafkaBroker) running.server();
+    KafkaBroker broker = (KafkaBroker) running.server();
+    broker.start(); // a test may have left it stopped
+    return broker;
   }
 
   /**
@@ -45,7 +48,7 @@ final class SharedServers {
     String kafka = usesKafkaBroker(context) ? kafkaBroker(context).bootstrapServers() : null;
     Running running = context.getRoot().getStore(NAMESPACE)
         .computeIfAbsent(kafka != null ? "zipkin-server-with-kafka" : "zipkin-server", key -> {
-          ZipkinServer server = ZipkinServer.start(kafka);
+          ZipkinServer server = ZipkinServer.newBuilder().kafka(kafka).launch();
           return new Running(server, server::close);
         }, Running.class);
     ZipkinServer server = (ZipkinServer) running.server();

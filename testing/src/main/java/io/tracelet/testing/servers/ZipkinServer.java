@@ -17,7 +17,8 @@ import java.util.jar.JarFile;
 
 /**
  * A real Zipkin server (the {@code zipkin-server} executable jar, in-memory storage) running in its
- * own JVM on 127.0.0.1, as {@link ZipkinServerExtension} hands it to tests. Spans go to
+ * own JVM on 127.0.0.1, as {@link ZipkinServerExtension} hands it to tests; or one configured by
+ * {@link #newBuilder()} (Cassandra storage, collector only) for a program of its own. Spans go to
  * {@link #spansEndpoint()} as with any Zipkin; when the server was started for a test that also
  * uses {@link KafkaBrokerExtension}, it also collects the Kafka topic {@code zipkin} of that broker.
  *
@@ -30,7 +31,7 @@ import java.util.jar.JarFile;
  * <p>Thread-safe. Reading methods send one HTTP request each (5-second timeout); nothing returns
  * null unless it says so.
  */
-public final class ZipkinServer {
+public final class ZipkinServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration POLL_PAUSE = Duration.ofMillis(100);
@@ -57,37 +58,123 @@ public final class ZipkinServer {
   }
 
   /**
-   * Starts a server on a free port and returns once it is healthy.
-   *
-   * @param kafkaBootstrapServers the broker whose topic {@code zipkin} it collects, or null for none
+   * For a program that is not a JUnit test (the extension shares one server per test JVM): a
+   * server of its own, such as a Kafka collector that stores into Cassandra. By default in-memory
+   * storage, HTTP collector, query API and UI, no Kafka.
    */
-  static ZipkinServer start(String kafkaBootstrapServers) {
-    List<Path> classpath = ServerArtifacts.zipkinServer();
-    int port = Loopback.freePorts(1)[0];
-    Map<String, String> environment = new HashMap<>();
-    environment.put("STORAGE_TYPE", "mem");
-    // Set even when empty, so that a variable of the test JVM's environment cannot leak in.
-    environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers == null ? "" : kafkaBootstrapServers);
-    List<String> args = new ArrayList<>(List.of(
-        // All three, or Armeria binds every interface (port alone) or a random port (ip alone).
-        "--armeria.ports[0].ip=" + Loopback.HOST,
-        "--armeria.ports[0].port=" + port,
-        "--armeria.ports[0].protocols[0]=http"));
-    if (kafkaBootstrapServers != null) {
-      // Messages sent before the collector joined its consumer group are collected too.
-      args.add("--zipkin.collector.kafka.overrides.auto.offset.reset=earliest");
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures a Zipkin server of one's own; {@link #launch()} starts it. Not thread-safe.
+   */
+  public static final class Builder {
+    private String kafkaBootstrapServers;
+    private String cassandraContactPoint;
+    private boolean collectorOnly;
+    private int kafkaStreams = 1;
+    private int port;
+
+    private Builder() {
     }
-    JavaProcess process = new JavaProcess("Zipkin server on " + Loopback.HOST + ":" + port,
-        classpath, JVM_OPTIONS, environment);
-    ZipkinServer server = new ZipkinServer(process, mainClass(classpath.get(0)), List.copyOf(args),
-        port, kafkaBootstrapServers);
-    try {
-      server.start();
-    } catch (RuntimeException | Error e) {
-      process.close();
-      throw e;
+
+    /**
+     * The port on 127.0.0.1 to listen on; 0, the default, for one the OS reports free. A port that
+     * is taken makes {@link #launch()} fail.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) throw new IllegalArgumentException("not a port: " + port);
+      this.port = port;
+      return this;
     }
-    return server;
+
+    /**
+     * Collect the topic {@code zipkin} of this broker (consumer group {@code zipkin}, from the
+     * earliest offset, so that nothing sent before it joined is missed); null for none.
+     */
+    public Builder kafka(String bootstrapServers) {
+      this.kafkaBootstrapServers = bootstrapServers;
+      return this;
+    }
+
+    /** How many consumer threads read the topic (Zipkin's {@code KAFKA_STREAMS}); 1 by default. */
+    public Builder kafkaStreams(int streams) {
+      if (streams < 1) throw new IllegalArgumentException("streams must be at least 1, not " + streams);
+      this.kafkaStreams = streams;
+      return this;
+    }
+
+    /**
+     * Store into this Cassandra node ({@code cassandra3} storage, keyspace {@code zipkin2}, created
+     * when missing, local data center {@link CassandraNode#DATA_CENTER}) instead of memory; null
+     * for memory. Start one server at a time against a fresh node: each one checks the schema.
+     */
+    public Builder cassandra(String contactPoint) {
+      this.cassandraContactPoint = contactPoint;
+      return this;
+    }
+
+    /**
+     * Only collect: no query API, no UI, no HTTP collector ({@code QUERY_ENABLED=false},
+     * {@code COLLECTOR_HTTP_ENABLED=false}). {@code /health} and {@code /prometheus} still answer.
+     */
+    public Builder collectorOnly() {
+      this.collectorOnly = true;
+      return this;
+    }
+
+    /**
+     * Starts the server on a free port of 127.0.0.1 and returns once it answers {@code /health}
+     * with 200. Its JVM ends with the caller's, however that ends; {@link ZipkinServer#close()}
+     * stops it sooner.
+     *
+     * @throws IllegalStateException when it is not healthy within 2 minutes; the message quotes its
+     *     output
+     */
+    public ZipkinServer launch() {
+      List<Path> classpath = ServerArtifacts.zipkinServer();
+      int port = this.port != 0 ? this.port : Loopback.freePorts(1)[0];
+      Map<String, String> environment = new HashMap<>();
+      if (cassandraContactPoint == null) {
+        environment.put("STORAGE_TYPE", "mem");
+      } else {
+        environment.put("STORAGE_TYPE", "cassandra3");
+        environment.put("CASSANDRA_CONTACT_POINTS", cassandraContactPoint);
+        environment.put("CASSANDRA_LOCAL_DC", CassandraNode.DATA_CENTER);
+        environment.put("CASSANDRA_ENSURE_SCHEMA", "true");
+      }
+      // Set even when empty, so that a variable of the caller's environment cannot leak in.
+      environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrapServers == null ? "" : kafkaBootstrapServers);
+      environment.put("KAFKA_STREAMS", Integer.toString(kafkaStreams));
+      if (collectorOnly) {
+        environment.put("QUERY_ENABLED", "false");
+        environment.put("COLLECTOR_HTTP_ENABLED", "false");
+      }
+      List<String> args = new ArrayList<>(List.of(
+          // All three, or Armeria binds every interface (port alone) or a random port (ip alone).
+          "--armeria.ports[0].ip=" + Loopback.HOST,
+          "--armeria.ports[0].port=" + port,
+          "--armeria.ports[0].protocols[0]=http"));
+      if (kafkaBootstrapServers != null) {
+        // Messages sent before the collector joined its consumer group are collected too.
+        args.add("--zipkin.collector.kafka.overrides.auto.offset.reset=earliest");
+        // A collector that dies hands its partitions to the others after 10 s, not Kafka's 45 s.
+        args.add("--zipkin.collector.kafka.overrides.session.timeout.ms=10000");
+      }
+      String role = collectorOnly ? "Zipkin collector" : "Zipkin server";
+      JavaProcess process = new JavaProcess(role + " on " + Loopback.HOST + ":" + port,
+          classpath, JVM_OPTIONS, environment);
+      ZipkinServer server = new ZipkinServer(process, mainClass(classpath.get(0)), List.copyOf(args),
+          port, kafkaBootstrapServers);
+      try {
+        server.start();
+      } catch (RuntimeException | Error e) {
+        process.close();
+        throw e;
+      }
+      return server;
+    }
   }
 
   /** For example {@code http://127.0.0.1:38411}, without a trailing slash. */
@@ -125,7 +212,20 @@ public final class ZipkinServer {
   }
 
   /**
-   * Starts the server again on the same port, with empty storage, and returns once it answers
+   * Kills the server's JVM (SIGKILL, as a crash would: no shutdown, no offsets committed) and
+   * returns once it has exited. {@link #start()} starts it again.
+   */
+  public synchronized void kill() {
+    process.kill();
+  }
+
+  /** The CPU time the server's JVM has used since it last started. */
+  public Duration cpuTime() {
+    return process.cpuTime();
+  }
+
+  /**
+   * Starts the server again on the same port, with empty storage (unless it stores into Cassandra), and returns once it answers
    * {@code /health} with 200 (its Kafka collector, if any, connected). Does nothing when it is
    * running.
    *
@@ -149,6 +249,15 @@ public final class ZipkinServer {
   /** How many spans the server has received, over all transports, since it last started. */
   public long spansReceived() {
     return metric(get("/prometheus").body(), "zipkin_collector_spans_total");
+  }
+
+  /**
+   * How many spans the server received but dropped, over all transports, since it last started:
+   * those whose storage failed (a write that timed out, for one), since Zipkin's collectors store
+   * asynchronously and only count what failed.
+   */
+  public long spansDropped() {
+    return metric(get("/prometheus").body(), "zipkin_collector_spans_dropped_total");
   }
 
   /**
@@ -188,7 +297,8 @@ public final class ZipkinServer {
     return "ZipkinServer{" + baseUrl() + (kafkaBootstrapServers != null ? ", kafka " + kafkaBootstrapServers : "") + "}";
   }
 
-  void close() {
+  /** Stops the server and deletes its directory. For servers from {@link #newBuilder()}; the extension closes its own. */
+  @Override public void close() {
     process.close();
   }
 

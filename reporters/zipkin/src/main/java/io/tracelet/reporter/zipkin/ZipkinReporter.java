@@ -79,12 +79,23 @@ public final class ZipkinReporter implements SpanReporter {
    * Reports to the Kafka topic {@code zipkin} that Zipkin's Kafka collector reads, as JSON. Needs
    * {@code io.zipkin.reporter2:zipkin-sender-kafka} on the class path.
    *
+   * <p>A broker that is down costs the recorder seconds per message, never minutes, and closing
+   * returns within seconds: a send waits at most 5 s for the topic's metadata
+   * ({@code max.block.ms}; Kafka's default is 60 s), and a message at most 5 s in the producer
+   * ({@code delivery.timeout.ms}, with {@code request.timeout.ms} 3 s; Kafka's default is 120 s)
+   * before it fails and its spans are counted dropped. 5 s is Tracing's default close timeout, and
+   * leaves a new cluster time to create the topic on first use (over a second on a busy machine).
+   * A broker that comes back is used again within about a second. Records are not acknowledged
+   * ({@code acks=0}, zipkin-reporter's default). For other settings, build a {@code KafkaSender}
+   * with its {@code overrides} and pass it to {@link #newBuilder}.
+   *
    * @throws IllegalStateException when that artifact is missing
    */
   public static ZipkinReporter kafka(String bootstrapServers) {
     BytesMessageSender sender;
-    try {
-      sender = KafkaSender.create(bootstrapServers); // the optional jar loads here, on first use
+    try { // the optional jar loads here, on first use
+      sender = KafkaSender.newBuilder().bootstrapServers(bootstrapServers).overrides(Map.of(
+          "max.block.ms", "5000", "request.timeout.ms", "3000", "delivery.timeout.ms", "5000")).build();
     } catch (NoClassDefFoundError e) {
       throw new IllegalStateException("ZipkinReporter.kafka needs io.zipkin.reporter2:zipkin-sender-kafka"
           + " and its kafka-clients on the class path", e);

@@ -1,0 +1,102 @@
+package io.tracelet.examples.scaleout;
+
+import io.tracelet.testing.servers.CassandraNode;
+import io.tracelet.testing.servers.KafkaBroker;
+import io.tracelet.testing.servers.ZipkinServer;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The servers of the scale-out pipeline, each in a JVM of its own on 127.0.0.1 with ports from the
+ * OS: a Kafka broker whose topics have {@code partitions} partitions, a Cassandra node, a Zipkin
+ * for queries and the UI that stores nothing itself, and {@code collectors} Zipkin servers that
+ * only collect: one consumer group ({@code zipkin}) on the topic {@code zipkin}, storing into
+ * Cassandra. Started by the launchers of {@code tracelet-testing}, which the tests use too.
+ *
+ * <p>{@link #close()} stops everything; so does the end of this JVM, however it ends. Not
+ * thread-safe: one thread starts, kills and stops.
+ */
+public final class Pipeline implements AutoCloseable {
+  /** The keyspace Zipkin's {@code cassandra3} storage creates and writes. */
+  public static final String KEYSPACE = "zipkin2";
+
+  private final List<AutoCloseable> started = new ArrayList<>(); // in start order
+  private final KafkaBroker kafka;
+  private final CassandraNode cassandra;
+  private final ZipkinServer query;
+  private final List<ZipkinServer> collectors = new ArrayList<>();
+
+  private Pipeline(int partitions, int collectorCount, int streamsPerCollector, PrintStream log) {
+    try {
+      log.printf("Starting Kafka (topics of %d partitions) ...%n", partitions);
+      kafka = started(KafkaBroker.launch(partitions));
+      log.printf("  Kafka on %s%n", kafka.bootstrapServers());
+      log.println("Starting Cassandra ...");
+      cassandra = started(CassandraNode.launch());
+      log.printf("  Cassandra on %s%n", cassandra.contactPoint());
+      // First and alone: it creates Zipkin's keyspace, which the collectors then find.
+      log.println("Starting the Zipkin query server (creates the keyspace " + KEYSPACE + ") ...");
+      query = started(ZipkinServer.newBuilder().cassandra(cassandra.contactPoint()).launch());
+      log.printf("  Zipkin UI and API on %s/zipkin/%n", query.baseUrl());
+      for (int i = 0; i < collectorCount; i++) {
+        log.printf("Starting Zipkin collector %d (Kafka consumer group zipkin, %d thread(s)) ...%n", i, streamsPerCollector);
+        ZipkinServer collector = started(ZipkinServer.newBuilder().kafka(kafka.bootstrapServers())
+            .kafkaStreams(streamsPerCollector).cassandra(cassandra.contactPoint()).collectorOnly().launch());
+        collectors.add(collector);
+        log.printf("  collector %d on %s (/prometheus)%n", i, collector.baseUrl());
+      }
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts every server, one after the other (about 1.5 minutes on two cores), and returns once
+   * all are ready. Consumer threads: the partitions spread over the collectors, at least one each.
+   *
+   * @throws IllegalStateException when one fails to start; what started is stopped again
+   */
+  public static Pipeline start(int partitions, int collectors, PrintStream log) {
+    int streams = Math.max(1, (partitions + collectors - 1) / collectors);
+    return new Pipeline(partitions, collectors, streams, log);
+  }
+
+  private <T extends AutoCloseable> T started(T server) {
+    started.add(server);
+    return server;
+  }
+
+  /** The broker, for the services' {@code ZipkinReporter.kafka(...)}. */
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  /** The Cassandra node the collectors store into. */
+  public CassandraNode cassandra() {
+    return cassandra;
+  }
+
+  /** The Zipkin that serves the API and UI (reading Cassandra). */
+  public ZipkinServer query() {
+    return query;
+  }
+
+  /** The collector-only Zipkin servers, in start order. */
+  public List<ZipkinServer> collectors() {
+    return List.copyOf(collectors);
+  }
+
+  /** Stops everything, last started first, and deletes their data. */
+  @Override public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        System.err.println("Stopping " + started.get(i) + " failed: " + e);
+      }
+    }
+    started.clear();
+  }
+}
