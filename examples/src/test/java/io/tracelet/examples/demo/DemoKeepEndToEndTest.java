@@ -72,28 +72,31 @@ class DemoKeepEndToEndTest {
   }
 
   @Test void theDeclinedTraceIsOneTreeFromWebDownToTheFailingService() {
-    ZipkinTrace trace = kept.get(Case.DECLINED);
+    // web recorded the 402 as its own error, which the policy checks before the downstream keep.
+    ZipkinTrace trace = keptTree(Case.DECLINED, KeepPolicy.ERROR);
     assertThat(ZipkinTraces.services(trace.spans())).containsExactlyInAnyOrder("web", "orders");
-    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(keptSpans(Case.DECLINED));
-    trace.assertConnected();
-    Span checkout = trace.span("web", "post /checkout");
-    assertThat(checkout.parentId()).isNull();
     assertThat(trace.span("orders", "post /orders").parentId()).isEqualTo(trace.span("web", "post").id());
     assertThat(trace.span("orders", "charge card").tags()).containsEntry("error", "card ...0002 declined");
-    // web recorded the 402 as its own error, which the policy checks before the downstream keep.
-    assertThat(trace.spans()).allSatisfy(s -> assertThat(s.tags()).as("%s", s).containsEntry(KeepPolicy.TAG, "error"));
   }
 
   @Test void theSlowTraceIsOneTreeFromWebDownToTheSlowService() {
-    ZipkinTrace trace = kept.get(Case.SLOW);
+    ZipkinTrace trace = keptTree(Case.SLOW, KeepPolicy.SLOW);
     assertThat(ZipkinTraces.services(trace.spans())).containsExactlyInAnyOrder("web", "inventory");
-    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(keptSpans(Case.SLOW));
-    trace.assertConnected();
     Span reserved = trace.span("inventory", "demo.inventory/reserve");
     assertThat(reserved.parentId()).isEqualTo(trace.span("web", "demo.inventory/reserve").id());
     long slowMicros = InventoryService.FAR_WAREHOUSE_TIME.toNanos() / 1000;
     assertThat(trace.span("inventory", "check far warehouse").durationAsLong()).isGreaterThanOrEqualTo(slowMicros);
-    assertThat(trace.spans()).allSatisfy(s -> assertThat(s.tags()).as("%s", s).containsEntry(KeepPolicy.TAG, "slow"));
+  }
+
+  // The kept trace of the purchase that shows `shows`: its kept parts' spans, one tree rooted at web's
+  // checkout, each span tagged with `reason`.
+  private static ZipkinTrace keptTree(Case shows, String reason) {
+    ZipkinTrace trace = kept.get(shows);
+    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(keptSpans(shows));
+    trace.assertConnected();
+    assertThat(trace.span("web", "post /checkout").parentId()).isNull();
+    assertThat(trace.spans()).allSatisfy(s -> assertThat(s.tags()).as("%s", s).containsEntry(KeepPolicy.TAG, reason));
+    return trace;
   }
 
   @Test void thePlainTraceIsNotInZipkin() throws Exception {
