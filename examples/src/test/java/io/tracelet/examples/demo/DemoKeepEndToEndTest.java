@@ -12,6 +12,11 @@ import io.tracelet.testing.servers.ZipkinServer;
 import io.tracelet.testing.servers.ZipkinServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +49,14 @@ import zipkin2.Span;
 @ExtendWith({KafkaBrokerExtension.class, ZipkinServerExtension.class})
 class DemoKeepEndToEndTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Pattern TRACE_ID = Pattern.compile("\"traceId\":\"([0-9a-f]+)\"");
 
   private static String output;
   private static Demo.Outcome outcome;
   private static Map<Case, Result> byCase;
   private static Map<Case, ZipkinTrace> kept;
   private static ZipkinTraces zipkinTraces;
+  private static String zipkinUrl;
 
   @BeforeAll static void runTheDemoSamplingNothing(KafkaBroker kafka, ZipkinServer zipkin) throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -56,7 +65,8 @@ class DemoKeepEndToEndTest {
     output = printed.toString(StandardCharsets.UTF_8);
     byCase = outcome.results().stream().collect(Collectors.toMap(r -> r.purchase().shows(), r -> r));
 
-    zipkinTraces = new ZipkinTraces(zipkin.baseUrl());
+    zipkinUrl = zipkin.baseUrl();
+    zipkinTraces = new ZipkinTraces(zipkinUrl);
     kept = new TreeMap<>();
     for (Case shows : List.of(Case.DECLINED, Case.SLOW)) {
       Set<String> expected = keptSpans(shows);
@@ -97,6 +107,16 @@ class DemoKeepEndToEndTest {
     assertThat(trace.span("web", "post /checkout").parentId()).isNull();
     assertThat(trace.spans()).allSatisfy(s -> assertThat(s.tags()).as("%s", s).containsEntry(KeepPolicy.TAG, reason));
     return trace;
+  }
+
+  @Test void zipkinFindsTheKeptTracesByTheirTag() throws Exception {
+    // As tracer-core/README.md tells: annotationQuery=sampling.keep=<reason> in Zipkin's API.
+    assertThat(tracesTagged("sampling.keep=error")).contains(byCase.get(Case.DECLINED).traceId())
+        .doesNotContain(byCase.get(Case.SLOW).traceId());
+    assertThat(tracesTagged("sampling.keep=slow")).contains(byCase.get(Case.SLOW).traceId())
+        .doesNotContain(byCase.get(Case.DECLINED).traceId());
+    assertThat(tracesTagged("sampling.keep")).contains(byCase.get(Case.SLOW).traceId(),
+        byCase.get(Case.DECLINED).traceId()).doesNotContain(byCase.get(Case.PLAIN).traceId());
   }
 
   @Test void thePlainTraceIsNotInZipkin() throws Exception {
@@ -148,6 +168,17 @@ class DemoKeepEndToEndTest {
         + byCase.get(Case.PLAIN).traceId() + "  ok");
     outcome.counters().forEach((service, c) -> assertThat(output).contains(String.format(
         "  %-9s  kept %s; discarded %d; overflowed 0", service, c.localTracesKept(), c.localTracesDiscarded())));
+  }
+
+  // The IDs of the traces Zipkin's search finds by annotationQuery.
+  private static Set<String> tracesTagged(String annotationQuery) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(zipkinUrl
+        + "/api/v2/traces?limit=1000&annotationQuery=" + URLEncoder.encode(annotationQuery, StandardCharsets.UTF_8)))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", response.uri(), response.body()).isEqualTo(200);
+    Set<String> ids = new TreeSet<>(); // the answer is a list of traces, each a list of spans
+    for (Matcher m = TRACE_ID.matcher(response.body()); m.find(); ) ids.add(m.group(1));
+    return ids;
   }
 
   /**
