@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-benchmarks/RESULTS.md}"
-mvn -B -q -ntp -pl benchmarks -am install -DskipTests
+mvn -B -q -ntp -pl benchmarks -am install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 mvn -B -q -ntp -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/benchmarks.classpath
 exec java -cp "benchmarks/target/classes:$(cat benchmarks/target/benchmarks.classpath)" \
   io.tracelet.benchmarks.BenchmarkReport "$out" ${2:+"$2"}

@@ -109,6 +109,7 @@ await_line() {
 
 echo "Building Tracelet and the demo (Maven, quiet; the first run downloads dependencies) ..."
 mvn -B -q -ntp -f "$root/pom.xml" -pl testing/servers,examples -am package -Dmaven.test.skip=true \
+  -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
   >"$work/build.log" 2>&1 || fail "the build failed" "$work/build.log"
 
 # Where testing/servers listed the classpaths of the Zipkin server and the Kafka broker.

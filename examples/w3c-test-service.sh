@@ -4,6 +4,7 @@
 set -euo pipefail
 port="${1:?usage: $0 PORT}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -pl examples -am package -DskipTests
+mvn -B -q -Dstyle.color=never -f "$root/pom.xml" -pl examples -am package -DskipTests \
+  -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 exec java -cp "$root/examples/target/classes:$(cat "$root/examples/target/runtime-classpath.txt")" \
   io.tracelet.examples.W3CTestService "$port"

@@ -18,6 +18,7 @@ final class ContextTasks {
       this.delegate = delegate;
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect
     @Override public void run() {
       try (Scope ignored = current.open(span)) {
         delegate.run();
@@ -40,6 +41,7 @@ final class ContextTasks {
       this.delegate = delegate;
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect
     @Override public V call() throws Exception {
       try (Scope ignored = current.open(span)) {
         return delegate.call();

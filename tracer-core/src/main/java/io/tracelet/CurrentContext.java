@@ -89,6 +89,7 @@ public final class CurrentContext {
    * {@code supplier}, run with the span that is current now. (Not an overload of {@code wrap}:
    * a lambda would fit both {@link Callable} and {@link Supplier}.)
    */
+  @SuppressWarnings("try") // the scope is held for its effect
   public <V> Supplier<V> wrapSupplier(Supplier<V> supplier) {
     Span span = span();
     return () -> {

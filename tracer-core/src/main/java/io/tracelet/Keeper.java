@@ -36,22 +36,33 @@ final class Keeper {
     this.recorder = recorder;
   }
 
-  /** A new local part whose root is {@code root}; first gives back the counts of collected ones. */
+  /** A new local part whose root is {@code root}; first gives back the places of collected ones. */
   LocalTrace newLocalTrace(RealSpan root) {
+    reclaim();
+    return new LocalTrace(this, root);
+  }
+
+  /**
+   * Takes one place under the process limit; false when there is none, even after giving back the
+   * places of local parts collected undecided.
+   */
+  boolean reserve() {
+    if (pendingSpans.incrementAndGet() <= policy.maxPendingSpans) return true;
+    pendingSpans.decrementAndGet();
+    return reclaim() && reserve();
+  }
+
+  /** Gives back the places of local parts collected undecided; true when there were any. */
+  private boolean reclaim() {
+    boolean any = false;
     for (LocalTrace.Pending p; (p = (LocalTrace.Pending) collected.poll()) != null; ) {
       if (tracked.remove(p)) {
         pendingSpans.addAndGet(-p.count);
         collectedUndecided.increment();
+        any = true;
       }
     }
-    return new LocalTrace(this, root);
-  }
-
-  /** Takes one place under the process limit; false when there is none. */
-  boolean reserve() {
-    if (pendingSpans.incrementAndGet() <= policy.maxPendingSpans) return true;
-    pendingSpans.decrementAndGet();
-    return false;
+    return any;
   }
 
   LocalTrace.Pending track(LocalTrace trace) {

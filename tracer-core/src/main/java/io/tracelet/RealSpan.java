@@ -19,10 +19,12 @@ final class RealSpan extends Span implements FinishedSpan {
   private static final int ABANDONED = 2;
   static final long NO_ANCHOR = Long.MIN_VALUE;
   private static final VarHandle LIFECYCLE;
+  private static final VarHandle LOCAL_TRACE;
 
   static {
     try {
       LIFECYCLE = MethodHandles.lookup().findVarHandle(RealSpan.class, "lifecycle", int.class);
+      LOCAL_TRACE = MethodHandles.lookup().findVarHandle(RealSpan.class, "localTrace", LocalTrace.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -36,7 +38,9 @@ final class RealSpan extends Span implements FinishedSpan {
   private final long startTimestamp;
   private final long startNanos; // NO_ANCHOR when the start time was given explicitly
   private final SpanKind kind;
-  private final LocalTrace localTrace; // null unless provisional
+  // Provisional spans only: a child's local part, set at start; a root's, set by its first child or
+  // a downstream keep (compare-and-set), or left decided by the root alone at finish.
+  private volatile LocalTrace localTrace;
   private TraceContext context;
   private String name;
   private Endpoint remoteEndpoint;
@@ -56,8 +60,7 @@ final class RealSpan extends Span implements FinishedSpan {
   RealSpan(TracingState state, TraceContext parent, long traceIdHigh, long traceId, long spanId,
       int flags, String name, SpanKind kind, long startTimestamp, long startNanos, LocalTrace localTrace) {
     super(state);
-    this.localTrace = localTrace != null ? localTrace : state.keeper != null && (flags & TraceContext.SAMPLED) == 0
-        ? state.keeper.newLocalTrace(this) : null;
+    this.localTrace = localTrace;
     this.parent = parent;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
@@ -93,20 +96,40 @@ final class RealSpan extends Span implements FinishedSpan {
     if (c == null) {
       context = c = new TraceContext(traceIdHigh, traceId, spanId, parentId(), flags,
           parent == null ? null : parent.traceState(),
-          parent == null ? Baggage.empty() : parent.baggage(), localTrace);
+          parent == null ? Baggage.empty() : parent.baggage(), isProvisional() ? this : null);
     }
     return c;
   }
 
+  /** True for a span of a head-unsampled trace, recorded under a keep policy. */
+  private boolean isProvisional() {
+    return (flags & TraceContext.SAMPLED) == 0;
+  }
+
   @Override public boolean isKept() {
+    if (!isProvisional()) return true;
     LocalTrace t = localTrace;
-    if (t == null) return true;
-    return t.isKeptSoFar(t.root == this && hasClockAnchor() ? (state.clock.nanoTime() - startNanos) / 1000L : 0L);
+    return t != null ? t.isKeptSoFar() : LocalTrace.reasonAlone(state.keeper.policy, this, elapsedMicros()) != null;
   }
 
   @Override public void markDownstreamKept() {
+    if (isProvisional()) localTraceForChild().markDownstreamKept();
+  }
+
+  /** Microseconds since start, now. */
+  long elapsedMicros() {
+    return nowMicros() - startTimestamp;
+  }
+
+  /**
+   * The local part a child of this provisional span joins: its own, made now for a root that has
+   * none yet, or the decided one a root left behind when it finished alone.
+   */
+  LocalTrace localTraceForChild() {
     LocalTrace t = localTrace;
-    if (t != null && t.keeper.policy.downstream) t.downstreamKept = true;
+    if (t != null) return t;
+    t = state.keeper.newLocalTrace(this);
+    return LOCAL_TRACE.compareAndSet(this, null, t) ? t : localTrace; // volatile CAS: one local part per root
   }
 
   /** True when the span recorded an error or has an {@code error} tag. */
@@ -131,7 +154,7 @@ final class RealSpan extends Span implements FinishedSpan {
   @Override public Span tag(String key, String value) {
     if (key == null || value == null || !isLive()) return this;
     putTag(key, value, state.limits.maxTags());
-    if (localTrace != null && key.equals("error") && localTrace.keeper.policy.errors) localTrace.errored = true;
+    if (isProvisional() && key.equals("error")) markError();
     return this;
   }
 
@@ -206,7 +229,7 @@ final class RealSpan extends Span implements FinishedSpan {
   @Override public Span error(Throwable error) {
     if (error != null && isLive()) {
       this.error = error;
-      if (localTrace != null && localTrace.keeper.policy.errors) localTrace.errored = true;
+      if (isProvisional()) markError();
     }
     return this;
   }
@@ -237,17 +260,44 @@ final class RealSpan extends Span implements FinishedSpan {
       putTag("error", message == null || message.isEmpty() ? error.getClass().getSimpleName() : message,
           Integer.MAX_VALUE);
     }
-    if (localTrace == null) {
+    if (!isProvisional()) {
       state.recorder.offer(this);
-    } else {
-      localTrace.finished(this);
+      return;
     }
+    LocalTrace t = localTrace;
+    if (t == null) { // a root alone decides alone, and leaves its decision for a child started late
+      String why = LocalTrace.reasonAlone(state.keeper.policy, this, duration);
+      if (LOCAL_TRACE.compareAndSet(this, null, LocalTrace.decidedAlone(why))) {
+        if (why == null) {
+          state.keeper.discarded.increment();
+        } else {
+          state.keeper.kept(why);
+          tagKept(why);
+          state.recorder.offer(this);
+        }
+        return;
+      }
+      t = localTrace; // a child made one meanwhile
+    }
+    t.finished(this);
+  }
+
+  private void markError() {
+    LocalTrace t = localTrace;
+    if (t != null) t.markError(); // a root alone reads its own error at finish
   }
 
   @Override public void abandon() {
-    if (LIFECYCLE.compareAndSet(this, LIVE, ABANDONED) && localTrace != null && localTrace.root == this) {
-      localTrace.abandon();
+    if (!LIFECYCLE.compareAndSet(this, LIVE, ABANDONED) || !isProvisional()) return;
+    LocalTrace t = localTrace;
+    if (t == null) {
+      if (LOCAL_TRACE.compareAndSet(this, null, LocalTrace.decidedAlone(null))) {
+        state.keeper.discarded.increment();
+        return;
+      }
+      t = localTrace;
     }
+    if (t.root == this) t.abandon();
   }
 
   private boolean isLive() {

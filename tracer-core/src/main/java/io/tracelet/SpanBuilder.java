@@ -150,8 +150,10 @@ public final class SpanBuilder {
       if (state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
       // Provisional: recorded, held with its local root (the parent's, when the parent is a local
       // provisional span; a new one otherwise, made by the span itself).
-      localTrace = parent == null ? null : parent.localTrace;
-      if (localTrace != null && localTrace.keeper != state.keeper) localTrace = null; // another Tracing's
+      RealSpan provisionalParent = parent == null ? null : parent.provisionalSpan;
+      if (provisionalParent != null && provisionalParent.state == state) { // not another Tracing's
+        localTrace = provisionalParent.localTraceForChild();
+      }
     }
 
     int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)

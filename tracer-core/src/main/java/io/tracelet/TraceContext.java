@@ -28,9 +28,9 @@ public final class TraceContext {
   private final int flags;
   private final String traceState;
   private final Baggage baggage;
-  // The local part of a provisional span's context, so that children started from the context
-  // join it; null otherwise. Not part of the context's value: equals and builders ignore it.
-  final LocalTrace localTrace;
+  // The provisional span whose context this is, so that children started from the context join
+  // its local part; null otherwise. Not part of the context's value: equals and builders ignore it.
+  final RealSpan provisionalSpan;
   // Cached on first use; a racing thread computes an identical string.
   private String traceIdHex;
   private String spanIdHex;
@@ -42,8 +42,8 @@ public final class TraceContext {
   }
 
   TraceContext(long traceIdHigh, long traceId, long spanId, long parentId, int flags,
-      String traceState, Baggage baggage, LocalTrace localTrace) {
-    this.localTrace = localTrace;
+      String traceState, Baggage baggage, RealSpan provisionalSpan) {
+    this.provisionalSpan = provisionalSpan;
     this.traceIdHigh = traceIdHigh;
     this.traceId = traceId;
     this.spanId = spanId;

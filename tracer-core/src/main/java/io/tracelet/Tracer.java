@@ -39,6 +39,7 @@ public final class Tracer {
   }
 
   /** Runs {@code task} in a new child span, current while it runs; records its error; finishes. */
+  @SuppressWarnings("try") // the scope is held for its effect
   public void inSpan(String name, Runnable task) {
     Span span = spanBuilder(name).start();
     try (Scope ignored = span.makeCurrent()) {
@@ -52,6 +53,7 @@ public final class Tracer {
   }
 
   /** Like {@link #inSpan(String, Runnable)}, returning what {@code task} returns. */
+  @SuppressWarnings("try") // the scope is held for its effect
   public <T> T inSpan(String name, Supplier<T> task) {
     Span span = spanBuilder(name).start();
     try (Scope ignored = span.makeCurrent()) {
@@ -65,6 +67,7 @@ public final class Tracer {
   }
 
   /** Like {@link #inSpan(String, Supplier)}, for a task that throws checked exceptions. */
+  @SuppressWarnings("try") // the scope is held for its effect
   public <T> T callInSpan(String name, Callable<T> task) throws Exception {
     Span span = spanBuilder(name).start();
     try (Scope ignored = span.makeCurrent()) {

@@ -82,6 +82,7 @@ public final class W3CTestService implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("POST")) {
@@ -120,6 +121,7 @@ public final class W3CTestService implements AutoCloseable {
   }
 
   /** POSTs one callback from a CLIENT span, the child of the current (server) span. */
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   private void call(CallbackList.Callback callback) {
     Span span = tracer.spanBuilder("post").kind(SpanKind.CLIENT).tag("http.url", callback.url()).start();
     try (Scope scope = span.makeCurrent()) {

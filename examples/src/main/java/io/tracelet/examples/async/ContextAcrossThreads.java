@@ -37,6 +37,7 @@ public final class ContextAcrossThreads {
    * Renders a page in a span {@code render page}, loading its parts on {@code pool} and on a thread
    * of its own, each in a child span. Returns the parts, each with the thread that loaded it.
    */
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   public static List<String> renderProfilePage(Tracing tracing, ExecutorService pool)
       throws InterruptedException, ExecutionException {
     Tracer tracer = tracing.tracer();

@@ -132,6 +132,7 @@ public final class Demo {
    *
    * @throws IllegalStateException when a trace is missing, incomplete, or there but should not be
    */
+  @SuppressWarnings("try") // Shop.close() waits for the services to stop, and may be interrupted
   static Outcome run(Options options, PrintStream out) throws Exception {
     ZipkinTraces zipkin = new ZipkinTraces(options.zipkinUrl());
     out.println("Waiting for Zipkin at " + options.zipkinUrl() + " ...");

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@link #FAR_WAREHOUSE_TIME} longer, in a span of their own: those requests are slow. Unknown
  * items answer {@code NOT_FOUND}. Calls are traced by {@link TracingServerInterceptor}.
  */
+@SuppressWarnings("try") // close() waits for threads to stop, and may be interrupted
 final class InventoryService implements AutoCloseable {
   static final Duration FAR_WAREHOUSE_TIME = Duration.ofMillis(1200);
 

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * traced consumer, and ships each one in a processing span ({@code ship order}) that continues the
  * order's trace. One thread polls and ships.
  */
+@SuppressWarnings("try") // close() waits for threads to stop, and may be interrupted
 final class ShippingService implements AutoCloseable {
   static final String NAME = "shipping";
 

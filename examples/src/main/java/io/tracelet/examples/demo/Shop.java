@@ -21,6 +21,7 @@ import java.util.Map;
  * {@code inventory} over HTTP; {@link Reporting} decides. Purchases start with a POST to
  * {@link #webUrl()}. {@link #close()} stops every service and delivers their spans.
  */
+@SuppressWarnings("try") // close() waits for threads to stop, and may be interrupted
 public final class Shop implements AutoCloseable {
   /** The services' names, as their spans carry them, from the front door to the back. */
   public static final List<String> SERVICES =

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * <p>JDK HTTP server traced by {@link io.tracelet.httpserver.TracingFilter}, gRPC channel by
  * {@link TracingClientInterceptor}, OkHttp by {@link TracingCallFactory}.
  */
+@SuppressWarnings("try") // close() waits for threads to stop, and may be interrupted
 final class WebService implements AutoCloseable {
   /** The response header that tells the caller which trace its request is. */
   static final String TRACE_ID_HEADER = "X-Trace-Id";

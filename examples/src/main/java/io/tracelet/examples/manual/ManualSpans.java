@@ -37,6 +37,7 @@ public final class ManualSpans {
    * @throws IllegalStateException when the card is {@link #EXPIRED_CARD}; both {@code charge} and
    *     {@code checkout} record it
    */
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   public static String checkout(Tracer tracer, String card, long cents) {
     Span span = tracer.spanBuilder("checkout").kind(SpanKind.SERVER).tag("card", card).start();
     try (Scope ignored = span.makeCurrent()) {

@@ -47,6 +47,7 @@ public final class SamplerRules {
    * {@code GET /health} (which follows its root's decision), and returns how many of each root were
    * kept (recording).
    */
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   public static Map<String, Integer> startRoots(Tracer tracer, int count) {
     Map<String, Integer> kept = new LinkedHashMap<>();
     for (Map.Entry<String, SpanKind> root : ROOTS) {

@@ -77,6 +77,7 @@ public final class TracingClientInterceptor implements ClientInterceptor {
       this.parent = parent;
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void start(Listener<RespT> listener, Metadata headers) {
       Span span = spans.tracer.spanBuilder(name).kind(SpanKind.CLIENT).parent(parent).start();
       spans.inject(span.context(), headers);
@@ -118,6 +119,7 @@ public final class TracingClientInterceptor implements ClientInterceptor {
         inCallersSpan(() -> super.onClose(status, trailers));
       }
 
+      @SuppressWarnings("try") // the scope is held for its effect, never read
       private void inCallersSpan(Runnable callback) {
         try (Scope ignored = spans.makeCurrent(parent)) {
           callback.run();

@@ -56,6 +56,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
     return new TracingServerInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   @Override public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Span span = spans.tracer.spanBuilder(call.getMethodDescriptor().getFullMethodName())
@@ -116,6 +117,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       inSpan(super::onReady);
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onCancel() {
       try (Scope ignored = span.makeCurrent()) {
         super.onCancel();
@@ -124,6 +126,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       }
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onComplete() {
       try (Scope ignored = span.makeCurrent()) {
         super.onComplete();
@@ -132,6 +135,7 @@ public final class TracingServerInterceptor implements ServerInterceptor {
       }
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     private void inSpan(Runnable callback) {
       try (Scope ignored = span.makeCurrent()) {
         callback.run();

@@ -68,6 +68,7 @@ public final class TracingFilter extends Filter {
     return new TracingFilter(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   @Override public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
     String method = exchange.getRequestMethod();
     InetSocketAddress client = exchange.getRemoteAddress();

@@ -120,6 +120,7 @@ public final class KafkaTracing {
     return builder.tag("kafka.topic", record.topic()).start();
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   <K, V> Future<RecordMetadata> send(Producer<K, V> producer, ProducerRecord<K, V> record, Callback callback) {
     Span span = messagingSpan("send", SpanKind.PRODUCER, record.topic(), record.key()).start();
     Headers copy = new RecordHeaders(record.headers().toArray());
@@ -166,6 +167,7 @@ public final class KafkaTracing {
       this.delegate = delegate;
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onCompletion(RecordMetadata metadata, Exception exception) {
       if (exception != null) span.error(exception);
       span.finish();

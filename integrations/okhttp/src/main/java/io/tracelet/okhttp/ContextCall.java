@@ -78,12 +78,14 @@ final class ContextCall implements InvocationHandler {
       this.delegate = delegate;
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onFailure(Call okHttpsCall, IOException e) {
       try (Scope ignored = restoreCaller()) {
         delegate.onFailure(call, e);
       }
     }
 
+    @SuppressWarnings("try") // the scope is held for its effect, never read
     @Override public void onResponse(Call okHttpsCall, Response response) throws IOException {
       try (Scope ignored = restoreCaller()) {
         delegate.onResponse(call, response);

@@ -64,6 +64,7 @@ public final class TracingInterceptor implements Interceptor {
     return new TracingInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
   }
 
+  @SuppressWarnings("try") // the scope is held for its effect, never read
   @Override public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     HttpUrl url = request.url();

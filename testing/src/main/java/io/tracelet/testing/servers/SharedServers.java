@@ -20,9 +20,9 @@ final class SharedServers {
   }
 
   /** What the store keeps: JUnit closes it, which stops the server; the handles themselves don't close. */
-  private record Running(Object server, AutoCloseable stop) implements AutoCloseable {
-    @Override public void close() throws Exception {
-      stop.close();
+  private record Running(Object server, Runnable stop) implements AutoCloseable {
+    @Override public void close() {
+      stop.run();
     }
   }
 
