@@ -6,11 +6,14 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: examples/demo.sh [--requests N] [--exit]
+Usage: examples/demo.sh [--requests N] [--sample RATE] [--exit]
 
   --requests N   how many purchases to make (default 10)
-  --exit         stop everything and exit once every trace is in Zipkin; without it, Zipkin stays
-                 up for browsing until Ctrl-C
+  --sample RATE  head sampling probability, 0 to 1 (default 1); below 1 every service keeps the
+                 parts of unsampled traces that failed or were slow, and the demo checks that
+                 the other traces are not in Zipkin and says why each kept one was kept
+  --exit         stop everything and exit once every trace that should be is in Zipkin; without
+                 it, Zipkin stays up for browsing until Ctrl-C
 
 Environment:
   ZIPKIN_URL     report every service over HTTP to this Zipkin (e.g. http://127.0.0.1:9411)
@@ -21,12 +24,19 @@ EOF
 }
 
 requests=10
+sample=1
 exit_when_done=false
 while (($#)); do
   case "$1" in
     --requests)
       [[ $# -ge 2 && $2 =~ ^[1-9][0-9]{0,5}$ ]] || { echo "demo.sh: --requests needs a positive number" >&2; exit 2; }
       requests=$2
+      shift 2
+      ;;
+    --sample)
+      [[ $# -ge 2 && $2 =~ ^(0|1)?(\.[0-9]+)?$ && $2 =~ [0-9] ]] && awk -v r="$2" 'BEGIN { exit !(r <= 1) }' ||
+        { echo "demo.sh: --sample needs a number from 0 to 1" >&2; exit 2; }
+      sample=$2
       shift 2
       ;;
     --exit) exit_when_done=true; shift ;;
@@ -130,7 +140,7 @@ await_line "$servers_pid" "$work/servers.log" "^ready$" 300 "Kafka and Zipkin"
 kafka_address="$(sed -n 's/^kafka=//p' "$work/servers.log")"
 echo "Kafka is on $kafka_address"
 
-demo_args=(--requests "$requests" --kafka "$kafka_address")
+demo_args=(--requests "$requests" --sample "$sample" --kafka "$kafka_address")
 if [[ -n ${ZIPKIN_URL:-} ]]; then
   zipkin_url="${ZIPKIN_URL%/}"
   echo "Using the Zipkin at $zipkin_url: every service reports to it over HTTP."

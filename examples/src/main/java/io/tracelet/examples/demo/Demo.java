@@ -1,11 +1,19 @@
 package io.tracelet.examples.demo;
 
+import io.tracelet.TracingCounters;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import zipkin2.Span;
 
 /**
  * Runs the {@link Shop}, makes purchases, prints each one's trace ID and Zipkin link, and waits
@@ -14,13 +22,18 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>
  * java io.tracelet.examples.demo.Demo --zipkin http://127.0.0.1:9411 --kafka 127.0.0.1:9092 [--requests 10]
- *     [--all-http] [--zipkin-pid PID]
+ *     [--sample RATE] [--all-http] [--zipkin-pid PID]
  * </pre>
+ *
+ * <p>{@code --sample RATE} (0 to 1, default 1) is the head sampling probability; below 1 every
+ * service keeps the parts of unsampled traces that failed or were slow ({@link Reporting}), and
+ * the demo then also checks that the ordinary purchases' traces are not in Zipkin, and says why
+ * each trace it kept was kept.
  *
  * <p>{@code --all-http} reports every service's spans over HTTP (the Zipkin need not collect
  * Kafka); {@code --zipkin-pid} is the process of a Zipkin that is still starting, so that the
- * wait for it ends at once if it dies. Exits 0 when every trace is in Zipkin, 1 on failure, 2 for
- * bad arguments.
+ * wait for it ends at once if it dies. Exits 0 when every trace that should be is in Zipkin (and,
+ * below rate 1, none that should not), 1 on failure, 2 for bad arguments.
  */
 public final class Demo {
   private static final Duration ZIPKIN_START_TIMEOUT = Duration.ofMinutes(2);
@@ -31,9 +44,10 @@ public final class Demo {
   }
 
   /** The command line, read. */
-  record Options(int requests, String zipkinUrl, String kafka, boolean allHttp, Long zipkinPid) {
+  record Options(int requests, String zipkinUrl, String kafka, boolean allHttp, Long zipkinPid, double sample) {
     static Options parse(String... args) {
       int requests = 10;
+      double sample = 1;
       String zipkin = null;
       String kafka = null;
       boolean allHttp = false;
@@ -44,17 +58,18 @@ public final class Demo {
           case "--zipkin" -> zipkin = value(args, ++i, "--zipkin");
           case "--kafka" -> kafka = value(args, ++i, "--kafka");
           case "--all-http" -> allHttp = true;
+          case "--sample" -> sample = rate(value(args, ++i, "--sample"), "--sample");
           case "--zipkin-pid" -> pid = (long) positive(value(args, ++i, "--zipkin-pid"), "--zipkin-pid");
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
       if (zipkin == null) throw new IllegalArgumentException("--zipkin URL is required");
       if (kafka == null) throw new IllegalArgumentException("--kafka HOST:PORT is required (orders and shipping use it)");
-      return new Options(requests, zipkin, kafka, allHttp, pid);
+      return new Options(requests, zipkin, kafka, allHttp, pid, sample);
     }
 
     Reporting reporting() {
-      return allHttp ? Reporting.http(zipkinUrl) : Reporting.httpAndKafka(zipkinUrl, kafka);
+      return (allHttp ? Reporting.http(zipkinUrl) : Reporting.httpAndKafka(zipkinUrl, kafka)).sampled(sample);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -70,6 +85,16 @@ public final class Demo {
         // Said below.
       }
       throw new IllegalArgumentException(name + " must be a positive whole number: " + value);
+    }
+
+    private static double rate(String value, String name) {
+      try {
+        double rate = Double.parseDouble(value);
+        if (rate >= 0 && rate <= 1) return rate; // false for NaN
+      } catch (NumberFormatException e) {
+        // Said below.
+      }
+      throw new IllegalArgumentException(name + " must be a number from 0 to 1: " + value);
     }
   }
 
@@ -94,9 +119,21 @@ public final class Demo {
     }
   }
 
-  /** Everything but the exit: returns once every trace is in Zipkin and the services have stopped. */
+  /**
+   * What a run did: each purchase's result; the warm-up purchase's, made before them when the
+   * services keep traces (else null); and each service's tracing counters (final: the shop is closed).
+   */
+  record Outcome(List<Traffic.Result> results, Traffic.Result warmUp, Map<String, TracingCounters> counters) {
+  }
+
+  /**
+   * Everything but the exit: returns once every trace that should be in Zipkin is there, the
+   * services have stopped, and (with a keep policy) the traces that should not be kept are absent.
+   *
+   * @throws IllegalStateException when a trace is missing, incomplete, or there but should not be
+   */
   @SuppressWarnings("try") // Shop.close() waits for the services to stop, and may be interrupted
-  static List<Traffic.Result> run(Options options, PrintStream out) throws Exception {
+  static Outcome run(Options options, PrintStream out) throws Exception {
     ZipkinTraces zipkin = new ZipkinTraces(options.zipkinUrl());
     out.println("Waiting for Zipkin at " + options.zipkinUrl() + " ...");
     Optional<ProcessHandle> server = options.zipkinPid() == null ? Optional.empty() : ProcessHandle.of(options.zipkinPid());
@@ -104,32 +141,108 @@ public final class Demo {
     zipkin.awaitHealthy(options.zipkinPid() == null ? EXTERNAL_ZIPKIN_TIMEOUT : ZIPKIN_START_TIMEOUT, starting);
 
     Reporting reporting = options.reporting();
+    List<Traffic.Result> results;
+    Traffic.Result warmUp = null;
+    Map<String, TracingCounters> counters;
+    Map<Traffic.Result, List<Span>> inZipkin = new LinkedHashMap<>();
     try (Shop shop = Shop.start(reporting, options.kafka())) {
       out.println("The shop is open:");
       out.println(shop.describe(reporting));
+      out.println("Sampling: " + reporting.describeSampling() + ".");
       out.println();
+      if (reporting.keeps()) {
+        // The first request after the start pays for connecting and loading classes: on a busy machine
+        // it can take longer than the keep policy's threshold, and then it is rightly kept as slow.
+        out.println("Warming up with one purchase first, which is not listed: the first request after the start "
+            + "pays for connecting and loading classes, and could be slower than " + Reporting.KEEP_SLOWER_THAN.toMillis()
+            + " ms (it would then be kept as slow).");
+        warmUp = Traffic.run(shop.webUrl(), Traffic.plan(1), result -> { }).get(0);
+        out.println("  warm-up: one " + warmUp.purchase().item() + " -> " + warmUp.status() + " in "
+            + warmUp.took().toMillis() + " ms, trace " + warmUp.traceId());
+      }
       List<Traffic.Purchase> plan = Traffic.plan(options.requests());
-      List<Traffic.Result> results = Traffic.run(shop.webUrl(), plan, result -> {
+      results = Traffic.run(shop.webUrl(), plan, result -> {
         int expected = result.purchase().expectedStatus();
         out.printf("request %d/%d: one %s -> %d in %d ms (%s)%s%n", result.number(), plan.size(),
             result.purchase().item(), result.status(), result.took().toMillis(), result.purchase().shows(),
             result.status() == expected ? "" : "  UNEXPECTED: should be " + expected + ": " + result.body());
         out.println("  trace " + result.traceId() + "  " + zipkin.link(result.traceId()));
       });
+      counters = shop.counters();
 
       out.println();
-      out.println("Waiting until Zipkin has each trace with all its services ...");
+      out.println(reporting.keeps()
+          ? "Waiting until Zipkin has each kept trace, one tree from web down to where it failed or was slow ..."
+          : "Waiting until Zipkin has each trace with all its services ...");
       long deadline = System.nanoTime() + TRACE_TIMEOUT.toNanos(); // for all of them
       for (Traffic.Result result : results) {
+        Set<String> expected = inZipkin(reporting, result);
+        if (expected.isEmpty()) continue;
         Duration left = Duration.ofNanos(Math.max(0L, deadline - System.nanoTime()));
-        zipkin.awaitServices(result.traceId(), result.purchase().services(), left);
+        inZipkin.put(result, zipkin.await(result.traceId(), "one tree with spans of " + new TreeSet<>(expected),
+            spans -> ZipkinTraces.services(spans).containsAll(expected) && ZipkinTraces.isConnected(spans), left));
       }
+    } // closed: every service has delivered what it recorded
+
+    if (!reporting.keeps()) {
       out.println("Zipkin has every trace (" + results.size() + "):");
-      for (Traffic.Result result : results) {
-        out.printf("  %2d  %d  %-5s  %s  %s%n", result.number(), result.status(), result.purchase().item(),
-            zipkin.link(result.traceId()), result.purchase().shows());
-      }
-      return results;
+      for (Traffic.Result result : results) out.println(line(zipkin, result));
+      return new Outcome(results, null, counters);
     }
+    List<Traffic.Result> notKept = new ArrayList<>();
+    for (Traffic.Result result : results) {
+      if (inZipkin.containsKey(result)) continue;
+      List<Span> spans = zipkin.spans(result.traceId());
+      if (!spans.isEmpty()) {
+        throw new IllegalStateException("trace " + result.traceId() + " (" + result.purchase().shows()
+            + ") should not be in Zipkin: head sampling said no, and nothing in it failed or was slow; but Zipkin has "
+            + spans.size() + " spans of " + ZipkinTraces.services(spans));
+      }
+      notKept.add(result);
+    }
+    out.println("Zipkin has every trace it should (" + inZipkin.size() + " of " + results.size() + "):");
+    inZipkin.forEach((result, spans) -> {
+      out.println(line(zipkin, result));
+      out.println("        " + (reporting.headSampled(result.traceId()) ? "head-sampled: " : "kept: ")
+          + reasons(spans));
+    });
+    out.println("Not kept, and none of their spans is in Zipkin (" + notKept.size() + "):");
+    for (Traffic.Result result : notKept) {
+      out.printf("  %2d  %d  %-5s  trace %s  %s%n", result.number(), result.status(), result.purchase().item(),
+          result.traceId(), result.purchase().shows());
+    }
+    out.println("What each service's keep policy decided (tracing.counters()):");
+    counters.forEach((service, c) -> out.printf("  %-9s  kept %s; discarded %d; overflowed %d%n", service,
+        c.localTracesKept(), c.localTracesDiscarded(), c.provisionalSpansOverflowed()));
+    List<Span> warmUpSpans = zipkin.spans(warmUp.traceId());
+    out.println("(The counters include the warm-up purchase, which Zipkin "
+        + (warmUpSpans.isEmpty() ? "does not have" : "has, kept: " + reasons(warmUpSpans)) + ".)");
+    return new Outcome(results, warmUp, counters);
+  }
+
+  /**
+   * The services of which Zipkin should have spans of the trace of {@code result}: all it went
+   * through when head sampling recorded it, else those whose part the keep policy keeps.
+   */
+  static Set<String> inZipkin(Reporting reporting, Traffic.Result result) {
+    return reporting.headSampled(result.traceId())
+        ? result.purchase().services()
+        : result.purchase().keptServices();
+  }
+
+  private static String line(ZipkinTraces zipkin, Traffic.Result result) {
+    return String.format("  %2d  %d  %-5s  %s  %s", result.number(), result.status(), result.purchase().item(),
+        zipkin.link(result.traceId()), result.purchase().shows());
+  }
+
+  // "web=slow, inventory=slow": each service's sampling.keep reason, front door first.
+  private static String reasons(List<Span> spans) {
+    Map<String, Set<String>> reasons = ZipkinTraces.keepReasons(spans);
+    StringJoiner joined = new StringJoiner(", ");
+    for (String service : Shop.SERVICES) {
+      Set<String> why = reasons.get(service);
+      if (why != null) joined.add(service + "=" + String.join("+", why));
+    }
+    return joined.toString();
   }
 }

@@ -12,6 +12,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.TracingCounters;
 import io.tracelet.grpc.TracingServerInterceptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -70,6 +71,11 @@ final class InventoryService implements AutoCloseable {
   /** Starts the server on a free loopback port, reporting over HTTP. */
   static InventoryService start(Reporting reporting) throws Exception {
     return reporting.start(NAME, false, InventoryService::new);
+  }
+
+  /** What this service's tracing did with its spans, and what its keep policy decided. */
+  TracingCounters counters() {
+    return tracing.counters();
   }
 
   int port() {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.TracingCounters;
 import io.tracelet.kafka.KafkaTracing;
 import java.io.IOException;
 import java.net.URI;
@@ -68,6 +69,11 @@ final class OrdersService implements AutoCloseable {
    */
   static OrdersService start(Reporting reporting, String kafkaBootstrapServers) throws Exception {
     return reporting.start(NAME, true, tracing -> new OrdersService(tracing, kafkaBootstrapServers));
+  }
+
+  /** What this service's tracing did with its spans, and what its keep policy decided. */
+  TracingCounters counters() {
+    return tracing.counters();
   }
 
   /** Where {@code web} posts orders. */

@@ -4,6 +4,7 @@ import io.tracelet.Scope;
 import io.tracelet.Span;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.TracingCounters;
 import io.tracelet.kafka.KafkaTracing;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +60,11 @@ final class ShippingService implements AutoCloseable {
    */
   static ShippingService start(Reporting reporting, String kafkaBootstrapServers) throws Exception {
     return reporting.start(NAME, true, tracing -> new ShippingService(tracing, kafkaBootstrapServers));
+  }
+
+  /** What this service's tracing did with its spans, and what its keep policy decided. */
+  TracingCounters counters() {
+    return tracing.counters();
   }
 
   private void consume() {

@@ -1,9 +1,12 @@
 package io.tracelet.examples.demo;
 
+import io.tracelet.TracingCounters;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The demo's four services, started together in this JVM, each on its own loopback port with its
@@ -28,14 +31,16 @@ public final class Shop implements AutoCloseable {
   private final WebService web;
   private final InventoryService inventory;
   private final OrdersService orders;
+  private final ShippingService shipping;
   private final String kafkaBootstrapServers;
 
   private Shop(Deque<AutoCloseable> services, WebService web, InventoryService inventory, OrdersService orders,
-      String kafkaBootstrapServers) {
+      ShippingService shipping, String kafkaBootstrapServers) {
     this.services = services;
     this.web = web;
     this.inventory = inventory;
     this.orders = orders;
+    this.shipping = shipping;
     this.kafkaBootstrapServers = kafkaBootstrapServers;
   }
 
@@ -48,14 +53,15 @@ public final class Shop implements AutoCloseable {
   public static Shop start(Reporting reporting, String kafkaBootstrapServers) throws Exception {
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
-      started.push(ShippingService.start(reporting, kafkaBootstrapServers));
+      ShippingService shipping = ShippingService.start(reporting, kafkaBootstrapServers);
+      started.push(shipping);
       OrdersService orders = OrdersService.start(reporting, kafkaBootstrapServers);
       started.push(orders);
       InventoryService inventory = InventoryService.start(reporting);
       started.push(inventory);
       WebService web = WebService.start(reporting, inventory.port(), orders.url());
       started.push(web);
-      return new Shop(started, web, inventory, orders, kafkaBootstrapServers);
+      return new Shop(started, web, inventory, orders, shipping, kafkaBootstrapServers);
     } catch (Exception | Error e) {
       closeAll(started, e);
       throw e;
@@ -65,6 +71,19 @@ public final class Shop implements AutoCloseable {
   /** Where purchases start: {@code POST} with the form fields {@code item} and {@code card}. */
   public URI webUrl() {
     return web.url();
+  }
+
+  /**
+   * Each service's tracing counters, in the order of {@link #SERVICES}: live while the shop is
+   * open, final once it is closed.
+   */
+  public Map<String, TracingCounters> counters() {
+    Map<String, TracingCounters> counters = new LinkedHashMap<>();
+    counters.put(WebService.NAME, web.counters());
+    counters.put(InventoryService.NAME, inventory.counters());
+    counters.put(OrdersService.NAME, orders.counters());
+    counters.put(ShippingService.NAME, shipping.counters());
+    return counters;
   }
 
   /** Where each service listens, one line per service. */

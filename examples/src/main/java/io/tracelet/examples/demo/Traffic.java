@@ -66,6 +66,21 @@ public final class Traffic {
           ? Set.of(WebService.NAME, InventoryService.NAME, OrdersService.NAME)
           : Set.copyOf(Shop.SERVICES);
     }
+
+    /**
+     * The services whose part of this purchase's trace a keep policy keeps when head sampling said
+     * no: the one that failed or was slow, and every caller above it (each saw the failure or the
+     * wait itself, and was told by the {@code server-timing} answer). Parts that had finished fine
+     * before ({@code inventory} for a declined card) or after ({@code orders} for a slow one), and
+     * {@code shipping}, which answers nobody, are not kept; a plain purchase keeps none.
+     */
+    public Set<String> keptServices() {
+      return switch (shows) {
+        case PLAIN -> Set.of();
+        case SLOW -> Set.of(WebService.NAME, InventoryService.NAME);
+        case DECLINED -> Set.of(WebService.NAME, OrdersService.NAME);
+      };
+    }
   }
 
   /** What {@code web} answered to a purchase, and which trace recorded it. */

@@ -11,6 +11,7 @@ import io.grpc.stub.ClientCalls;
 import io.tracelet.Span;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.TracingCounters;
 import io.tracelet.grpc.TracingClientInterceptor;
 import io.tracelet.okhttp.TracingCallFactory;
 import java.io.IOException;
@@ -86,6 +87,11 @@ final class WebService implements AutoCloseable {
    */
   static WebService start(Reporting reporting, int inventoryPort, URI ordersUrl) throws Exception {
     return reporting.start(NAME, false, tracing -> new WebService(tracing, inventoryPort, ordersUrl));
+  }
+
+  /** What this service's tracing did with its spans, and what its keep policy decided. */
+  TracingCounters counters() {
+    return tracing.counters();
   }
 
   /** Where purchases start. */

@@ -1,5 +1,6 @@
 package io.tracelet.examples.demo;
 
+import io.tracelet.KeepPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -23,6 +26,8 @@ import zipkin2.codec.SpanBytesDecoder;
 public final class ZipkinTraces {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration POLL_PAUSE = Duration.ofMillis(200);
+  /** What {@link #keepReasons} says of a span without the keep tag: head sampling recorded it. */
+  public static final String HEAD_SAMPLED = "sampled";
 
   private final String baseUrl;
   private final HttpClient http;
@@ -91,14 +96,9 @@ public final class ZipkinTraces {
     String failure = null;
     while (true) {
       try {
-        HttpResponse<String> response = get("/api/v2/trace/" + traceId);
-        if (response.statusCode() == 200) {
-          spans = SpanBytesDecoder.JSON_V2.decodeList(response.body().getBytes(StandardCharsets.UTF_8));
-          failure = null;
-          if (complete.test(spans)) return spans;
-        } else if (response.statusCode() != 404) { // 404: no span of it yet
-          failure = "GET /api/v2/trace/" + traceId + " answered " + response.statusCode();
-        }
+        spans = spans(traceId);
+        failure = null;
+        if (complete.test(spans)) return spans;
       } catch (IOException e) {
         failure = e.toString();
       }
@@ -109,6 +109,43 @@ public final class ZipkinTraces {
       }
       pause();
     }
+  }
+
+  /**
+   * The spans Zipkin has of the trace {@code traceId} now: none when it has none.
+   *
+   * @throws IOException when Zipkin cannot be asked, or answers with an error
+   */
+  public List<Span> spans(String traceId) throws IOException {
+    HttpResponse<String> response = get("/api/v2/trace/" + traceId);
+    if (response.statusCode() == 404) return List.of(); // no span of it
+    if (response.statusCode() != 200) {
+      throw new IOException("GET /api/v2/trace/" + traceId + " answered " + response.statusCode());
+    }
+    return SpanBytesDecoder.JSON_V2.decodeList(response.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * True when {@code spans} are one tree: exactly one has no parent, and every other's parent is
+   * among them.
+   */
+  public static boolean isConnected(List<Span> spans) {
+    Set<String> ids = spans.stream().map(Span::id).collect(Collectors.toSet());
+    return spans.stream().filter(s -> s.parentId() == null).count() == 1
+        && spans.stream().allMatch(s -> s.parentId() == null || ids.contains(s.parentId()));
+  }
+
+  /**
+   * Each service's {@link KeepPolicy#TAG} values in {@code spans} (why its part was kept), by
+   * service name; a service with an untagged span (a head-sampled part) maps to {@code sampled}.
+   */
+  public static Map<String, Set<String>> keepReasons(List<Span> spans) {
+    Map<String, Set<String>> reasons = new TreeMap<>();
+    for (Span span : spans) {
+      reasons.computeIfAbsent(span.localServiceName(), k -> new TreeSet<>())
+          .add(span.tags().getOrDefault(KeepPolicy.TAG, HEAD_SAMPLED));
+    }
+    return reasons;
   }
 
   /** The services that recorded {@code spans}. */

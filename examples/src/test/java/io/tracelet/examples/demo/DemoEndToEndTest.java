@@ -47,7 +47,7 @@ class DemoEndToEndTest {
   private static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private static String output;
   private static List<Result> results;
-  private static Map<Case, Trace> traces;
+  private static Map<Case, ZipkinTrace> traces;
   private static ZipkinServer zipkin;
   private static double kafkaSpansBefore;
 
@@ -59,14 +59,14 @@ class DemoEndToEndTest {
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     results = Demo.run(Demo.Options.parse("--requests", "3", "--zipkin", zipkin.baseUrl(),
-        "--kafka", kafka.bootstrapServers()), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        "--kafka", kafka.bootstrapServers()), new PrintStream(printed, true, StandardCharsets.UTF_8)).results();
     output = printed.toString(StandardCharsets.UTF_8);
 
     ZipkinTraces zipkinTraces = new ZipkinTraces(zipkin.baseUrl());
     traces = results.stream().collect(Collectors.toMap(r -> r.purchase().shows(), r -> {
-      Set<String> expected = Trace.expectedSpans(r.purchase().shows());
-      return new Trace(zipkinTraces.await(r.traceId(), "the spans " + expected,
-          spans -> new Trace(spans).names().containsAll(expected), TIMEOUT));
+      Set<String> expected = expectedSpans(r.purchase().shows());
+      return new ZipkinTrace(zipkinTraces.await(r.traceId(), "the spans " + expected,
+          spans -> new ZipkinTrace(spans).names().containsAll(expected), TIMEOUT));
     }));
   }
 
@@ -92,9 +92,9 @@ class DemoEndToEndTest {
   }
 
   @Test void aPlainPurchaseIsOneTraceThroughEveryServiceParentToChild() {
-    Trace trace = traces.get(Case.PLAIN);
-    assertThat(ZipkinTraces.services(trace.spans)).containsExactlyInAnyOrderElementsOf(Shop.SERVICES);
-    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(Trace.expectedSpans(Case.PLAIN));
+    ZipkinTrace trace = traces.get(Case.PLAIN);
+    assertThat(ZipkinTraces.services(trace.spans())).containsExactlyInAnyOrderElementsOf(Shop.SERVICES);
+    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(expectedSpans(Case.PLAIN));
     trace.assertConnected();
 
     Span checkout = trace.span("web", "post /checkout");
@@ -135,8 +135,8 @@ class DemoEndToEndTest {
   }
 
   @Test void aSlowPurchaseShowsWhereTheTimeWent() {
-    Trace trace = traces.get(Case.SLOW);
-    assertThat(ZipkinTraces.services(trace.spans)).containsExactlyInAnyOrderElementsOf(Shop.SERVICES);
+    ZipkinTrace trace = traces.get(Case.SLOW);
+    assertThat(ZipkinTraces.services(trace.spans())).containsExactlyInAnyOrderElementsOf(Shop.SERVICES);
     trace.assertConnected();
     long slowMicros = InventoryService.FAR_WAREHOUSE_TIME.toNanos() / 1000;
     Span reserved = trace.span("inventory", "demo.inventory/reserve");
@@ -151,9 +151,9 @@ class DemoEndToEndTest {
   }
 
   @Test void aDeclinedPurchaseShowsTheErrorAndShipsNothing() {
-    Trace trace = traces.get(Case.DECLINED);
-    assertThat(ZipkinTraces.services(trace.spans)).containsExactlyInAnyOrder("web", "inventory", "orders");
-    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(Trace.expectedSpans(Case.DECLINED));
+    ZipkinTrace trace = traces.get(Case.DECLINED);
+    assertThat(ZipkinTraces.services(trace.spans())).containsExactlyInAnyOrder("web", "inventory", "orders");
+    assertThat(trace.names()).containsExactlyInAnyOrderElementsOf(expectedSpans(Case.DECLINED));
     trace.assertConnected();
     String declined = "card ...0002 declined";
     assertThat(trace.span("orders", "charge card").tags()).containsEntry("error", declined);
@@ -184,7 +184,7 @@ class DemoEndToEndTest {
   }
 
   @Test void ordersAndShippingReportThroughKafkaIntoZipkinsCollector() throws Exception {
-    long kafkaServices = traces.values().stream().flatMap(t -> t.spans.stream())
+    long kafkaServices = traces.values().stream().flatMap(t -> t.spans().stream())
         .filter(s -> Set.of("orders", "shipping").contains(s.localServiceName())).count();
     assertThat(kafkaSpansCollected() - kafkaSpansBefore).isGreaterThanOrEqualTo(kafkaServices);
   }
@@ -201,37 +201,15 @@ class DemoEndToEndTest {
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
-  /** A trace as Zipkin returned it; span names lowercased, as Zipkin stores them. */
-  private record Trace(List<Span> spans) {
-    static Set<String> expectedSpans(Case shows) {
-      Set<String> names = new java.util.TreeSet<>(Set.of("web post /checkout", "web quote price",
-          "web screen for fraud", "web demo.inventory/reserve", "web post", "inventory demo.inventory/reserve",
-          "orders post /orders", "orders charge card"));
-      if (shows != Case.DECLINED) {
-        names.addAll(Set.of("orders send", "shipping poll", "shipping ship order", "shipping book courier"));
-      }
-      if (shows == Case.SLOW) names.add("inventory check far warehouse");
-      return names;
+  /** The "service span-name" of every span a purchase's trace has when head sampling recorded it. */
+  static Set<String> expectedSpans(Case shows) {
+    Set<String> names = new java.util.TreeSet<>(Set.of("web post /checkout", "web quote price",
+        "web screen for fraud", "web demo.inventory/reserve", "web post", "inventory demo.inventory/reserve",
+        "orders post /orders", "orders charge card"));
+    if (shows != Case.DECLINED) {
+      names.addAll(Set.of("orders send", "shipping poll", "shipping ship order", "shipping book courier"));
     }
-
-    /** "service span-name" of every span. */
-    Set<String> names() {
-      return spans.stream().map(s -> s.localServiceName() + " " + s.name()).collect(Collectors.toSet());
-    }
-
-    Span span(String service, String name) {
-      List<Span> found = spans.stream()
-          .filter(s -> service.equals(s.localServiceName()) && name.equals(s.name())).toList();
-      assertThat(found).as("spans named %s of %s in %s", name, service, spans).hasSize(1);
-      return found.get(0);
-    }
-
-    /** One root, and every other span's parent in the trace. */
-    void assertConnected() {
-      Set<String> ids = spans.stream().map(Span::id).collect(Collectors.toSet());
-      assertThat(spans).filteredOn(s -> s.parentId() == null).hasSize(1);
-      assertThat(spans).filteredOn(s -> s.parentId() != null)
-          .allSatisfy(s -> assertThat(ids).as("parent of %s", s).contains(s.parentId()));
-    }
+    if (shows == Case.SLOW) names.add("inventory check far warehouse");
+    return names;
   }
 }

@@ -12,7 +12,10 @@ class DemoOptionsTest {
 
     assertThat(options.requests()).isEqualTo(10);
     assertThat(options.zipkinPid()).isNull();
+    assertThat(options.sample()).isEqualTo(1.0);
     Reporting reporting = options.reporting();
+    assertThat(reporting.keeps()).isFalse();
+    assertThat(reporting.headSampled("463ac35c9f6413ad48485a3953bb6124")).isTrue();
     assertThat(reporting.zipkinUrl()).isEqualTo("http://127.0.0.1:9411");
     assertThat(reporting.describe(false)).isEqualTo("over HTTP to http://127.0.0.1:9411/api/v2/spans");
     assertThat(reporting.describe(true)).isEqualTo("through Kafka 127.0.0.1:9092 (topic zipkin)");
@@ -27,6 +30,23 @@ class DemoOptionsTest {
     assertThat(options.reporting().describe(true)).isEqualTo("over HTTP to http://127.0.0.1:9411/api/v2/spans");
   }
 
+  @Test void aSampleRateBelowOneKeepsWhatMatters() {
+    Reporting none = Demo.Options.parse("--zipkin", "http://127.0.0.1:9411", "--kafka", "127.0.0.1:9092",
+        "--sample", "0").reporting();
+    assertThat(none.keeps()).isTrue();
+    assertThat(none.headSampled("463ac35c9f6413ad48485a3953bb6124")).isFalse();
+    assertThat(none.describeSampling()).isEqualTo("head sampling records no trace; the keep policy keeps the rest "
+        + "where they failed, took longer than 1000 ms, or a service called kept them");
+
+    Reporting half = Demo.Options.parse("--zipkin", "http://127.0.0.1:9411", "--kafka", "127.0.0.1:9092",
+        "--sample", "0.5").reporting();
+    assertThat(half.sampleRate()).isEqualTo(0.5);
+    // The probability sampler's rule, from the low 64 bits of the trace ID: |low| < 0.5 * Long.MAX_VALUE.
+    assertThat(half.headSampled("ffffffffffffffff0000000000000001")).isTrue();
+    assertThat(half.headSampled("00000000000000007000000000000000")).isFalse();
+    assertThat(half.headSampled("0000000000000001")).isTrue(); // a 64-bit trace ID
+  }
+
   @Test void badArgumentsSayWhatIsWrong() {
     assertThatThrownBy(() -> Demo.Options.parse("--kafka", "127.0.0.1:9092"))
         .hasMessage("--zipkin URL is required");
@@ -36,6 +56,10 @@ class DemoOptionsTest {
         .hasMessage("--requests must be a positive whole number: 0");
     assertThatThrownBy(() -> Demo.Options.parse("--requests"))
         .hasMessage("--requests needs a value");
+    for (String bad : new String[] {"-0.1", "1.5", "NaN", "half"}) {
+      assertThatThrownBy(() -> Demo.Options.parse("--sample", bad))
+          .hasMessage("--sample must be a number from 0 to 1: " + bad);
+    }
     assertThatThrownBy(() -> Demo.Options.parse("--verbose"))
         .hasMessage("unknown argument: --verbose");
   }
