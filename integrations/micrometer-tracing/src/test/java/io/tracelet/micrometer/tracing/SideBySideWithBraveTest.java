@@ -251,4 +251,31 @@ class SideBySideWithBraveTest {
       assertThat(finished.getEvents()).extracting(Map.Entry::getValue).containsExactly("e");
     }
   }
+
+  // The differences the README states, shown on both bridges.
+
+  @org.junit.jupiter.api.Test @SuppressWarnings("deprecation")
+  void difference_baggageSetWithoutScope_changesNoContextInTracelet() {
+    try (Bridge brave = new BraveBridge(); Bridge tracelet = new TraceletBridge()) {
+      assertThat(setThenGet(brave)).isEqualTo("value1");
+      assertThat(setThenGet(tracelet)).isNull();
+    }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static String setThenGet(Bridge bridge) {
+    Tracer tracer = bridge.tracer();
+    try (Tracer.SpanInScope ws = tracer.withSpan(tracer.nextSpan().start())) {
+      tracer.getBaggage("key1").set("value1");
+      return tracer.getBaggage("key1").get();
+    }
+  }
+
+  @ParameterizedTest @MethodSource("bridges")
+  void anError_setsTheErrorTagToItsMessage(Supplier<Bridge> bridges) {
+    try (Bridge bridge = bridges.get()) {
+      bridge.tracer().nextSpan().start().error(new IOException("down")).end();
+      assertThat(bridge.spans().get(0).getTags()).containsEntry("error", "down");
+    }
+  }
 }
