@@ -1,7 +1,5 @@
 package io.tracelet.http;
 
-import java.net.InetSocketAddress;
-
 /**
  * Reads what {@link HttpServerHandler} needs from a server framework's request type {@code Q}. An
  * adapter is stateless: one instance, usually a constant, serves every request, so adapting costs no
@@ -34,8 +32,13 @@ public interface HttpServerAdapter<Q> {
     return null;
   }
 
-  /** The client's address; null when unknown (the default). */
-  default InetSocketAddress remoteAddress(Q request) {
+  /** The client's IP literal (never a host name); null when unknown (the default). */
+  default String remoteIp(Q request) {
     return null;
+  }
+
+  /** The client's port; 0 when unknown (the default). */
+  default int remotePort(Q request) {
+    return 0;
   }
 }

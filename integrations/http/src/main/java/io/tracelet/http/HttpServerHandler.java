@@ -8,7 +8,6 @@ import io.tracelet.TraceContext;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import io.tracelet.propagation.ServerTiming;
-import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -67,11 +66,12 @@ public final class HttpServerHandler {
     String path = adapter.path(request);
     String route = adapter.route(request);
     TraceContext parent = sampler.parentFor(extract(adapter, request), method, path, SpanKind.SERVER);
-    InetSocketAddress client = adapter.remoteAddress(request);
+    String clientIp = adapter.remoteIp(request);
+    int clientPort = adapter.remotePort(request);
     Span span = tracer.spanBuilder(HttpTags.spanName(method, route))
         .kind(SpanKind.SERVER)
         .parent(parent) // null: a new trace
-        .remoteEndpoint(client == null ? null : Endpoint.of(null, client))
+        .remoteEndpoint(clientIp == null && clientPort <= 0 ? null : Endpoint.of(null, clientIp, clientPort))
         .tag(HttpTags.METHOD, method)
         .tag(HttpTags.PATH, path)
         .start();

@@ -20,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The server under test serves, behind the integration: {@code /status/N} answering N;
  * {@code /throw} throwing {@code IllegalStateException("handler failed")}; {@code /async} (when
- * {@link #supportsAsync()}) answering 200 {@code ok} from asynchronous work on another thread; any
+ * {@link #supportsAsync()}) answering 200 {@code ok} from asynchronous work on another thread, which
+ * calls {@link #awaitAsyncRelease()} before it answers; any
  * other path answering 200 {@code ok}. Every handler calls {@link #handled()} where its response is
  * produced (for {@code /async}, in the asynchronous part).
  */
@@ -62,6 +65,17 @@ public abstract class HttpServerSuite {
     inHandler.add(span == null ? "none" : span);
   }
 
+  /**
+   * The asynchronous work of {@code /async} calls this (on its own thread) before it answers: it
+   * returns once the test has checked that the request's span is still open.
+   */
+  protected final void awaitAsyncRelease() throws InterruptedException {
+    asyncWaiting.countDown();
+    if (!asyncRelease.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+  }
+
+  private final CountDownLatch asyncWaiting = new CountDownLatch(1);
+  private final CountDownLatch asyncRelease = new CountDownLatch(1);
   protected final InMemoryReporter reporter = new InMemoryReporter();
   private final LinkedBlockingQueue<Object> inHandler = new LinkedBlockingQueue<>();
   private final List<Tracing> tracings = new ArrayList<>();
@@ -231,7 +245,13 @@ public abstract class HttpServerSuite {
     org.junit.jupiter.api.Assumptions.assumeTrue(supportsAsync(), "the integration has no asynchronous requests");
     start();
 
-    HttpResponse<String> response = send(request("/async"));
+    CompletableFuture<HttpResponse<String>> sent =
+        client.sendAsync(request("/async").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(asyncWaiting.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the async work started").isTrue();
+    current.flush();
+    assertThat(reporter.spans()).as("no span finished while the async work runs").isEmpty();
+    asyncRelease.countDown();
+    HttpResponse<String> response = sent.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("ok");
