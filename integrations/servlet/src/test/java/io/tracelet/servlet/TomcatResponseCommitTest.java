@@ -1,0 +1,133 @@
+package io.tracelet.servlet;
+
+import static io.tracelet.testing.TraceletAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracelet.FinishedSpan;
+import io.tracelet.KeepPolicy;
+import io.tracelet.Sampler;
+import io.tracelet.Tracing;
+import io.tracelet.propagation.Propagators;
+import io.tracelet.propagation.ServerTiming;
+import io.tracelet.testing.InMemoryReporter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the response's headers are committed, and what the {@code server-timing} metric then says,
+ * with a tracing that keeps failed requests only (head sampling says no); and an async timeout.
+ */
+class TomcatResponseCommitTest {
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  final InMemoryReporter reporter = new InMemoryReporter();
+  final Tracing tracing = Tracing.newBuilder().serviceName("server").propagator(Propagators.w3c())
+      .sampler(Sampler.never()).keepPolicy(KeepPolicy.newBuilder().keepErrors().build())
+      .reporter(reporter).maxBatchDelay(Duration.ofMillis(5)).build();
+  final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  Tomcat tomcat;
+  int port;
+
+  /** /send-error: sendError(503); /late-status: body flushed with 200, then setStatus(500); /timeout: async, never completed. */
+  final HttpServlet servlet = new HttpServlet() {
+    @Override protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+      switch (request.getRequestURI()) {
+        case "/send-error" -> response.sendError(503);
+        case "/late-status" -> {
+          response.getOutputStream().write('x');
+          response.flushBuffer(); // committed with 200
+          response.setStatus(500); // too late for the client, and for the metric
+        }
+        case "/timeout" -> request.startAsync().setTimeout(200);
+        default -> response.setStatus(200);
+      }
+    }
+  };
+
+  @BeforeEach void start() throws Exception {
+    tomcat = new Tomcat();
+    Path baseDir = Files.createTempDirectory("tomcat");
+    tomcat.setBaseDir(baseDir.toString());
+    Connector connector = new Connector();
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    tomcat.setConnector(connector);
+    Context context = tomcat.addContext("", baseDir.toString());
+    Tomcat.addServlet(context, "main", servlet).setAsyncSupported(true);
+    context.addServletMappingDecoded("/", "main");
+    FilterDef filter = new FilterDef();
+    filter.setFilterName("tracing");
+    filter.setFilter(TracingFilter.create(tracing));
+    filter.setAsyncSupported("true");
+    context.addFilterDef(filter);
+    FilterMap map = new FilterMap();
+    map.setFilterName("tracing");
+    map.addURLPattern("/*");
+    map.setDispatcher("REQUEST");
+    map.setDispatcher("ASYNC");
+    map.setDispatcher("ERROR");
+    context.addFilterMap(map);
+    tomcat.start();
+    port = connector.getLocalPort();
+  }
+
+  @AfterEach void stop() throws Exception {
+    tomcat.stop();
+    tomcat.destroy();
+    tracing.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean kept(HttpResponse<?> response) {
+    return ServerTiming.parse(response.headers().firstValue(ServerTiming.HEADER).orElseThrow()).sampled();
+  }
+
+  @Test void sendErrorCommitsAMetricThatCountsTheServerError() throws Exception {
+    HttpResponse<String> ok = get("/ok");
+    HttpResponse<String> failed = get("/send-error");
+
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(kept(ok)).isFalse();
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(kept(failed)).isTrue();
+    assertThat(reporter.awaitSpans(1, TIMEOUT)).singleElement()
+        .satisfies(s -> assertThat(s).hasTag("http.status_code", "503").hasTag(KeepPolicy.TAG, KeepPolicy.ERROR));
+  }
+
+  @Test void aStatusSetAfterTheCommitChangesNeitherTheResponseNorItsMetric() throws Exception {
+    HttpResponse<String> response = get("/late-status");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(kept(response)).isFalse();
+  }
+
+  @Test void anAsyncRequestThatTimesOutFinishesItsSpanWithTheTimeout() throws Exception {
+    HttpResponse<String> response = get("/timeout");
+
+    assertThat(response.statusCode()).isEqualTo(500); // Tomcat's answer to a timeout nobody handled
+    FinishedSpan span = reporter.awaitSpans(1, TIMEOUT).get(0); // kept: it failed
+    assertThat(span).hasName("GET").hasError(TimeoutException.class);
+  }
+}
