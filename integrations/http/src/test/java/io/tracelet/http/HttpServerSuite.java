@@ -60,7 +60,7 @@ public abstract class HttpServerSuite {
   }
 
   /** Handlers call this where they produce the response: records the span current there. */
-  protected final void handled() {
+  public final void handled() {
     Span span = current == null ? null : current.tracer().currentSpan();
     inHandler.add(span == null ? "none" : span);
   }
@@ -69,7 +69,7 @@ public abstract class HttpServerSuite {
    * The asynchronous work of {@code /async} calls this (on its own thread) before it answers: it
    * returns once the test has checked that the request's span is still open.
    */
-  protected final void awaitAsyncRelease() throws InterruptedException {
+  public final void awaitAsyncRelease() throws InterruptedException {
     asyncWaiting.countDown();
     if (!asyncRelease.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("never released");
   }

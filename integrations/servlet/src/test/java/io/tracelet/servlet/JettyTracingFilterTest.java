@@ -19,15 +19,7 @@ class JettyTracingFilterTest extends HttpServerSuite {
   private SuiteServlets servlets;
 
   @Override protected URI startServer(Tracing tracing, HttpRequestSampler sampler) throws Exception {
-    servlets = new SuiteServlets(new SuiteServlets.Hooks() {
-      @Override public void handled() {
-        JettyTracingFilterTest.this.handled();
-      }
-
-      @Override public void awaitAsyncRelease() throws InterruptedException {
-        JettyTracingFilterTest.this.awaitAsyncRelease();
-      }
-    });
+    servlets = new SuiteServlets(this);
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");

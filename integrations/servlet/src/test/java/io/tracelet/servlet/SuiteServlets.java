@@ -1,5 +1,6 @@
 package io.tracelet.servlet;
 
+import io.tracelet.http.HttpServerSuite;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -15,17 +16,10 @@ import java.util.concurrent.Executors;
  * {@link #main} at {@code /} (the default servlet: no route) and {@link #status} at {@code /status/*}.
  */
 final class SuiteServlets implements AutoCloseable {
-  /** What the suite hands the servlets: {@code handled()} and {@code awaitAsyncRelease()}. */
-  interface Hooks {
-    void handled();
-
-    void awaitAsyncRelease() throws InterruptedException;
-  }
-
-  private final Hooks hooks;
+  private final HttpServerSuite hooks; // handled() and awaitAsyncRelease()
   private final ExecutorService asyncWork = Executors.newSingleThreadExecutor();
 
-  SuiteServlets(Hooks hooks) {
+  SuiteServlets(HttpServerSuite hooks) {
     this.hooks = hooks;
   }
 

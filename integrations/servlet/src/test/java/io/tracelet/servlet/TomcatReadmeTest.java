@@ -16,12 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
 /** The snippet of README.md, run by a ServletContainerInitializer in an embedded Tomcat. */
@@ -29,26 +24,17 @@ class TomcatReadmeTest {
 
   @Test void registerTheFilter() throws Exception {
     InMemoryReporter reporter = new InMemoryReporter();
-    Tomcat tomcat = new Tomcat();
-    try (Tracing tracing = Tracing.newBuilder().reporter(reporter).build()) {
-      Path baseDir = Files.createTempDirectory("tomcat");
-      tomcat.setBaseDir(baseDir.toString());
-      Connector connector = new Connector();
-      connector.setPort(0);
-      connector.setProperty("address", "127.0.0.1");
-      tomcat.setConnector(connector);
-      Context context = tomcat.addContext("", baseDir.toString());
-      Tomcat.addServlet(context, "users", new HttpServlet() {
+    try (Tracing tracing = Tracing.newBuilder().reporter(reporter).build(); EmbeddedTomcat tomcat = new EmbeddedTomcat()) {
+      tomcat.servlet("users", new HttpServlet() {
         @Override protected void doGet(HttpServletRequest request, HttpServletResponse response) {
           response.setStatus(204);
         }
-      });
-      context.addServletMappingDecoded("/users/*", "users");
-      context.addServletContainerInitializer((classes, servletContext) -> register(servletContext, tracing), null);
-      tomcat.start();
+      }, "/users/*");
+      tomcat.context.addServletContainerInitializer((classes, servletContext) -> register(servletContext, tracing), null);
+      URI base = tomcat.start();
 
       HttpResponse<Void> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/users/7")).build(),
+          HttpRequest.newBuilder(base.resolve("users/7")).build(),
           HttpResponse.BodyHandlers.discarding());
 
       assertThat(response.statusCode()).isEqualTo(204);
@@ -56,9 +42,6 @@ class TomcatReadmeTest {
       tracing.flush();
       assertThat(reporter.spans()).singleElement().satisfies(s -> assertThat(s).hasKind(SpanKind.SERVER)
           .hasName("GET /users/*").hasTag("http.route", "/users/*").hasTag("http.status_code", "204"));
-    } finally {
-      tomcat.stop();
-      tomcat.destroy();
     }
   }
 

@@ -18,15 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +36,8 @@ class TomcatResponseCommitTest {
       .sampler(Sampler.never()).keepPolicy(KeepPolicy.newBuilder().keepErrors().build())
       .reporter(reporter).maxBatchDelay(Duration.ofMillis(5)).build();
   final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-  Tomcat tomcat;
-  int port;
+  EmbeddedTomcat tomcat;
+  URI base;
 
   /** /send-error: sendError(503); /late-status: body flushed with 200, then setStatus(500); /timeout: async, never completed. */
   final HttpServlet servlet = new HttpServlet() {
@@ -63,40 +56,17 @@ class TomcatResponseCommitTest {
   };
 
   @BeforeEach void start() throws Exception {
-    tomcat = new Tomcat();
-    Path baseDir = Files.createTempDirectory("tomcat");
-    tomcat.setBaseDir(baseDir.toString());
-    Connector connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", baseDir.toString());
-    Tomcat.addServlet(context, "main", servlet).setAsyncSupported(true);
-    context.addServletMappingDecoded("/", "main");
-    FilterDef filter = new FilterDef();
-    filter.setFilterName("tracing");
-    filter.setFilter(TracingFilter.create(tracing));
-    filter.setAsyncSupported("true");
-    context.addFilterDef(filter);
-    FilterMap map = new FilterMap();
-    map.setFilterName("tracing");
-    map.addURLPattern("/*");
-    map.setDispatcher("REQUEST");
-    map.setDispatcher("ASYNC");
-    map.setDispatcher("ERROR");
-    context.addFilterMap(map);
-    tomcat.start();
-    port = connector.getLocalPort();
+    tomcat = new EmbeddedTomcat().servlet("main", servlet, "/").filter(TracingFilter.create(tracing));
+    base = tomcat.start();
   }
 
   @AfterEach void stop() throws Exception {
-    tomcat.stop();
-    tomcat.destroy();
+    tomcat.close();
     tracing.close();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(TIMEOUT).build(),
+    return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

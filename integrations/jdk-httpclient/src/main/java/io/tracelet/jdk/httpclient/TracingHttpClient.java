@@ -248,12 +248,12 @@ public final class TracingHttpClient extends HttpClient {
 
   /** Shuts the wrapped client down (JDK 21 and later; nothing before). */
   public void shutdown() {
-    Jdk21.invoke(Jdk21.SHUTDOWN, delegate);
+    Jdk21.callUninterruptibly(Jdk21.SHUTDOWN, null, delegate);
   }
 
   /** Shuts the wrapped client down now (JDK 21 and later; nothing before). */
   public void shutdownNow() {
-    Jdk21.invoke(Jdk21.SHUTDOWN_NOW, delegate);
+    Jdk21.callUninterruptibly(Jdk21.SHUTDOWN_NOW, null, delegate);
   }
 
   /**
@@ -262,31 +262,17 @@ public final class TracingHttpClient extends HttpClient {
    * @throws InterruptedException when interrupted while waiting
    */
   public boolean awaitTermination(Duration duration) throws InterruptedException {
-    if (Jdk21.AWAIT_TERMINATION == null) return true;
-    try {
-      return (boolean) Jdk21.AWAIT_TERMINATION.invoke(delegate, duration);
-    } catch (InterruptedException | RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
+    return (boolean) Jdk21.call(Jdk21.AWAIT_TERMINATION, true, delegate, duration);
   }
 
   /** Whether the wrapped client terminated (JDK 21 and later; false before). */
   public boolean isTerminated() {
-    if (Jdk21.IS_TERMINATED == null) return false;
-    try {
-      return (boolean) Jdk21.IS_TERMINATED.invoke(delegate);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
+    return (boolean) Jdk21.callUninterruptibly(Jdk21.IS_TERMINATED, false, delegate);
   }
 
   /** Closes the wrapped client (JDK 21 and later; nothing before). */
   public void close() {
-    Jdk21.invoke(Jdk21.CLOSE, delegate);
+    Jdk21.callUninterruptibly(Jdk21.CLOSE, null, delegate);
   }
 
   @Override public String toString() {
@@ -309,13 +295,24 @@ public final class TracingHttpClient extends HttpClient {
       }
     }
 
-    static void invoke(MethodHandle method, HttpClient client) {
-      if (method == null) return;
+    /** {@code method} on {@code args}, or {@code absent} before JDK 21; its exceptions unchanged. */
+    static Object call(MethodHandle method, Object absent, Object... args) throws InterruptedException {
+      if (method == null) return absent;
       try {
-        method.invoke(client);
-      } catch (RuntimeException | Error e) {
+        return method.invokeWithArguments(args);
+      } catch (InterruptedException | RuntimeException | Error e) {
         throw e;
       } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** {@link #call} of a method that never throws {@link InterruptedException}. */
+    static Object callUninterruptibly(MethodHandle method, Object absent, Object... args) {
+      try {
+        return call(method, absent, args);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
     }

@@ -87,6 +87,16 @@ class TracingHttpClientBehaviourTest {
     assertThat(reporter.spans()).isEmpty();
   }
 
+  @Test void closeReachesTheWrappedClientFromJdk21() throws Exception {
+    TracingHttpClient http = TracingHttpClient.create(tracing, HttpClient.newHttpClient());
+
+    http.close();
+
+    boolean jdk21 = Runtime.version().feature() >= 21; // HttpClient has no close() before
+    assertThat(http.isTerminated()).isEqualTo(jdk21);
+    assertThat(http.awaitTermination(TIMEOUT)).isTrue();
+  }
+
   @Test void settingsComeFromTheWrappedClient() {
     HttpClient http = TracingHttpClient.create(tracing, plain);
 
