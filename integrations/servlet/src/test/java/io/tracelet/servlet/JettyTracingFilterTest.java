@@ -1,10 +1,7 @@
 package io.tracelet.servlet;
 
-import io.tracelet.Tracing;
-import io.tracelet.http.HttpRequestSampler;
-import io.tracelet.http.HttpServerHandler;
-import io.tracelet.http.HttpServerSuite;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import java.net.URI;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -14,12 +11,10 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** {@link TracingFilter} passes the shared server suite in an embedded Jetty 12 (ee10, Servlet 6). */
-class JettyTracingFilterTest extends HttpServerSuite {
+class JettyTracingFilterTest extends ServletServerSuite {
   private Server server;
-  private SuiteServlets servlets;
 
-  @Override protected URI startServer(Tracing tracing, HttpRequestSampler sampler) throws Exception {
-    servlets = new SuiteServlets(this);
+  @Override URI startContainer(SuiteServlets servlets, Filter filter) throws Exception {
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -33,7 +28,7 @@ class JettyTracingFilterTest extends HttpServerSuite {
     ServletHolder status = new ServletHolder(servlets.status);
     status.setAsyncSupported(true);
     context.addServlet(status, "/status/*");
-    FilterHolder tracingFilter = new FilterHolder(TracingFilter.create(HttpServerHandler.create(tracing, sampler)));
+    FilterHolder tracingFilter = new FilterHolder(filter);
     tracingFilter.setAsyncSupported(true);
     context.addFilter(tracingFilter, "/*",
         EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR));
@@ -42,16 +37,7 @@ class JettyTracingFilterTest extends HttpServerSuite {
     return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
   }
 
-  @Override protected void stopServer() throws Exception {
+  @Override void stopContainer() throws Exception {
     server.stop();
-    servlets.close();
-  }
-
-  @Override protected boolean supportsAsync() {
-    return true;
-  }
-
-  @Override protected String expectedRoute(String path) {
-    return SuiteServlets.route(path);
   }
 }
