@@ -91,7 +91,8 @@ public final class HttpServerHandler {
    * Tags {@code statusCode} on the span, then returns the value of the W3C {@code server-timing}
    * header ({@link ServerTiming#HEADER}) to add to the response: its sampled flag says whether this
    * server keeps the request, head-sampled or kept by a keep policy (a 5xx counts, as it is tagged
-   * first). Call it just before the response headers are committed.
+   * first). Call it just before the response headers are committed, once the status is final: the
+   * status and a 5xx's {@code error} tag stay on the span (a status below 100 tags nothing).
    */
   public String serverTiming(Span span, int statusCode) {
     HttpTags.status(span, statusCode);

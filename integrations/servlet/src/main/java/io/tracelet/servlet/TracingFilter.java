@@ -42,11 +42,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * runs on its own threads during an asynchronous request does not see the span unless it carries it
  * ({@code tracing.currentContext().wrap(...)}).
  *
- * <p>The response carries the W3C {@code server-timing} trace metric, kept up to date with the
- * status while the response is not committed: the chain sees a wrapper of the response whose
- * {@code setStatus}, {@code sendError}, {@code sendRedirect} and {@code reset} update it. Asynchronous
- * work started with {@code startAsync()} writes to the container's own response, not the wrapper: its
- * metric reflects the status as of the last dispatch through this filter.
+ * <p>The response carries the W3C {@code server-timing} trace metric, set for the final status where
+ * the headers get committed: the chain sees a wrapper of the response that sets it at
+ * {@code sendError}, {@code sendRedirect}, {@code flushBuffer}, when the body's stream or writer is
+ * first asked for, and when the dispatch ends uncommitted; it is set without a status when the
+ * request starts, so a commit the wrapper does not see still carries one. A status set after the body
+ * was asked for is tagged on the span but not counted in the metric. Asynchronous work started with
+ * {@code startAsync()} writes to the container's own response, not the wrapper: its metric is the one
+ * set when the request started.
  *
  * <p>Thread-safe and immutable: one instance serves every request. Per request it allocates the span,
  * its extracted context, a response wrapper, the metric's value per status change, a scope per
@@ -119,12 +122,14 @@ public final class TracingFilter implements Filter {
     @SuppressWarnings("try") // the scope is held for its effect, never read
     void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws IOException, ServletException {
+      TracingResponse answering = new TracingResponse(response, handler, span);
       try (Scope ignored = span.makeCurrent()) {
-        chain.doFilter(request, new TracingResponse(response, handler, span));
+        chain.doFilter(request, answering);
       } catch (IOException | ServletException | RuntimeException | Error e) {
         error = e;
         throw e;
       } finally {
+        if (error == null && !request.isAsyncStarted()) answering.answer(); // the container commits next
         if (request.isAsyncStarted()) {
           if (!listening) {
             listening = true;

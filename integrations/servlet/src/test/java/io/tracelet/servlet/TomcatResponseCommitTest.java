@@ -39,16 +39,21 @@ class TomcatResponseCommitTest {
   EmbeddedTomcat tomcat;
   URI base;
 
-  /** /send-error: sendError(503); /late-status: body flushed with 200, then setStatus(500); /timeout: async, never completed. */
+  /** /send-error: sendError(503); /redirect: 500, then a redirect; /status-only: 503 and no body; /late-status: body flushed with 200, then setStatus(500); /timeout: async, never completed. */
   final HttpServlet servlet = new HttpServlet() {
     @Override protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
       switch (request.getRequestURI()) {
         case "/send-error" -> response.sendError(503);
+        case "/redirect" -> {
+          response.setStatus(500); // replaced by the redirect's 302
+          response.sendRedirect("/ok");
+        }
         case "/late-status" -> {
           response.getOutputStream().write('x');
           response.flushBuffer(); // committed with 200
           response.setStatus(500); // too late for the client, and for the metric
         }
+        case "/status-only" -> response.setStatus(503); // committed by the container after the filter
         case "/timeout" -> request.startAsync().setTimeout(200);
         default -> response.setStatus(200);
       }
@@ -84,6 +89,22 @@ class TomcatResponseCommitTest {
     assertThat(kept(failed)).isTrue();
     assertThat(reporter.awaitSpans(1, TIMEOUT)).singleElement()
         .satisfies(s -> assertThat(s).hasTag("http.status_code", "503").hasTag(KeepPolicy.TAG, KeepPolicy.ERROR));
+  }
+
+  @Test void aStatusWithoutABodyIsAnsweredWhenTheDispatchEnds() throws Exception {
+    HttpResponse<String> failed = get("/status-only");
+
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(kept(failed)).isTrue();
+  }
+
+  @Test void aRedirectCommitsAMetricForItsOwnStatus() throws Exception {
+    HttpResponse<String> response = get("/redirect"); // the JDK client does not follow redirects by default
+
+    assertThat(response.statusCode()).isEqualTo(302);
+    assertThat(kept(response)).isFalse(); // the 500 set before was replaced, and so was its metric
+    tracing.flush();
+    assertThat(reporter.spans()).isEmpty();
   }
 
   @Test void aStatusSetAfterTheCommitChangesNeitherTheResponseNorItsMetric() throws Exception {
