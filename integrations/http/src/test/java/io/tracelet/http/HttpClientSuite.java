@@ -82,7 +82,7 @@ public abstract class HttpClientSuite<C> {
   }
 
   /** One request as the server saw it: path and the trace headers. */
-  protected record Seen(String path, String traceparent, String b3TraceId, String b3SpanId, String b3Sampled) {
+  protected record Seen(String path, String traceparent, String tracestate, String b3TraceId, String b3SpanId, String b3Sampled) {
   }
 
   protected final InMemoryReporter reporter = new InMemoryReporter();
@@ -110,7 +110,8 @@ public abstract class HttpClientSuite<C> {
   private void serve(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     var headers = exchange.getRequestHeaders();
-    seen.add(new Seen(path, joined(headers.get("traceparent")), joined(headers.get("X-B3-TraceId")),
+    seen.add(new Seen(path, joined(headers.get("traceparent")), joined(headers.get("tracestate")),
+        joined(headers.get("X-B3-TraceId")),
         joined(headers.get("X-B3-SpanId")), joined(headers.get("X-B3-Sampled"))));
     int code = 200;
     if (path.startsWith("/status/")) code = Integer.parseInt(path.substring(8));
@@ -236,9 +237,11 @@ public abstract class HttpClientSuite<C> {
   @Test void traceHeadersTheCallerSetAreReplacedNotDuplicated() throws Exception {
     C client = client(tracing(Propagators.w3c(), Sampler.always(), null), HttpRequestSampler.none());
 
-    get(client, uri("/ok"), Map.of("traceparent", "00-not-a-context-01"));
+    get(client, uri("/ok"), Map.of("traceparent", "00-not-a-context-01", "tracestate", "stale=1"));
 
-    assertThat(sampledOnly(seen().traceparent())).isEqualTo(traceparent(clientSpan()));
+    Seen request = seen();
+    assertThat(sampledOnly(request.traceparent())).isEqualTo(traceparent(clientSpan()));
+    assertThat(request.tracestate()).isNull(); // the span has none: the caller's stale one is gone too
   }
 
   @Test void aServerErrorMarksTheSpanFailedAndAClientErrorDoesNot() throws Exception {
