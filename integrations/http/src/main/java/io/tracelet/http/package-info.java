@@ -11,7 +11,8 @@
  * {@code http.route} (when known), {@code http.status_code} (when a status was sent or received) and
  * {@code error} (the status code for a 5xx, or the exception's message).
  *
- * <p>Arguments are never null unless a parameter says so; a null where one is required throws
- * {@link java.lang.NullPointerException} with the message {@code "name == null"}.
+ * <p>Arguments are never null unless a parameter says so. The factories check theirs and throw
+ * {@link java.lang.NullPointerException} with the message {@code "name == null"}; the per-request
+ * methods, on the request path, do not check.
  */
 package io.tracelet.http;

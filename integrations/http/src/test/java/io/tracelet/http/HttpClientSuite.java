@@ -306,6 +306,32 @@ public abstract class HttpClientSuite<C> {
     assertThat(sampledOnly(seen().traceparent())).isEqualTo(traceparent(call));
   }
 
+  @Test void anAsynchronousFailureReachesTheCallbackInTheCallersTraceAndTheSpanRecordsIt() throws Exception {
+    Tracing tracing = tracing(Propagators.w3c(), Sampler.always(), null);
+    C client = client(tracing, HttpRequestSampler.none());
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    CompletableFuture<List<Object>> inCallback = new CompletableFuture<>();
+    Span parent = tracing.tracer().spanBuilder("parent").start();
+    try (Scope ignored = parent.makeCurrent()) {
+      getAsync(client, URI.create("http://127.0.0.1:" + closedPort + "/"), (status, failure) -> {
+        Span current = tracing.tracer().currentSpan();
+        inCallback.complete(java.util.Arrays.asList(failure, current));
+      });
+    }
+
+    List<Object> seenInCallback = inCallback.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(seenInCallback.get(0)).as("the failure").isNotNull();
+    assertThat(seenInCallback.get(1)).isEqualTo(parent);
+    parent.finish();
+    FinishedSpan call = reporter.awaitSpans(2, TIMEOUT).stream()
+        .filter(s -> s.kind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    assertThat(call).hasParent(parent.context()).hasNoTag("http.status_code");
+    assertThat(call.error()).isNotNull();
+  }
+
   @Test void aServerThatKeptTheTraceMakesAnUnsampledCallerKeepItsPart() throws Exception {
     Tracing tracing = tracing(Propagators.w3c(), Sampler.never(), KeepPolicy.newBuilder().build());
     C client = client(tracing, HttpRequestSampler.none());
