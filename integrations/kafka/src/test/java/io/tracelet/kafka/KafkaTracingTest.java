@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracelet.FinishedSpan;
+import io.tracelet.KeepPolicy;
+import io.tracelet.Sampler;
 import io.tracelet.Scope;
 import io.tracelet.Span;
 import io.tracelet.SpanKind;
@@ -147,6 +149,42 @@ class KafkaTracingTest {
     assertThat(named(spans, "process")).hasKind(SpanKind.INTERNAL).hasParent(poll).hasTag("kafka.topic", topic);
     // The user's callback ran with the producer span current.
     assertThat(currentInCallback.get(1, TimeUnit.SECONDS).context().spanId()).isEqualTo(send.spanId());
+  }
+
+  /**
+   * Head sampling at 0 on both sides, a keep policy on both: a record whose processing fails keeps
+   * the consumer's processing part (Kafka has no response, so the producer's side is not told, and
+   * the CONSUMER span, finished at poll before the failure, is decided on its own).
+   */
+  @Test void atSampleZeroAFailingConsumerKeepsItsProcessingPartAndTheProducerNothing() throws Exception {
+    KeepPolicy policy = KeepPolicy.newBuilder().keepErrors().build();
+    InMemoryReporter producerSide = new InMemoryReporter();
+    InMemoryReporter consumerSide = new InMemoryReporter();
+    try (Tracing orders = Tracing.newBuilder().serviceName("orders").propagator(Propagators.w3cThenB3())
+             .sampler(Sampler.never()).keepPolicy(policy).reporter(producerSide).build();
+         Tracing shipping = Tracing.newBuilder().serviceName("shipping").propagator(Propagators.w3cThenB3())
+             .sampler(Sampler.never()).keepPolicy(policy).reporter(consumerSide).build()) {
+      KafkaTracing producing = KafkaTracing.create(orders);
+      KafkaTracing consuming = KafkaTracing.create(shipping);
+      Producer<String, String> producer = producing.producer(plainProducer(Map.of()));
+      Consumer<String, String> consumer = consuming.consumer(plainConsumer());
+      producer.send(new ProducerRecord<>(topic, "order-7", "a piano")).get(30, TimeUnit.SECONDS);
+      ConsumerRecord<String, String> record = receive(consumer, 1).get(0);
+      Span process = consuming.processingSpan(record);
+      assertThat(process.isRecording()).as("provisional").isTrue();
+      process.error(new IllegalStateException("no truck for a piano"));
+      process.finish();
+      assertThat(orders.flush()).isTrue();
+      assertThat(shipping.flush()).isTrue();
+
+      assertThat(producerSide.spans()).isEmpty();
+      assertThat(consumerSide.spans()).singleElement().satisfies(span -> {
+        assertThat(span).hasName("process").hasTag(KeepPolicy.TAG, KeepPolicy.ERROR);
+        assertThat(span.traceId()).isEqualTo(process.context().traceId());
+      });
+      assertThat(shipping.counters().localTracesKept()).containsEntry(KeepPolicy.ERROR, 1L);
+      assertThat(orders.counters().localTracesKept().values()).allMatch(n -> n == 0);
+    }
   }
 
   @Test void theBrokerStoresExactlyTheProducerSpansContextAndTheCallersRecordIsLeftAlone() throws Exception {
