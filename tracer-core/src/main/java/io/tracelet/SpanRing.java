@@ -139,11 +139,6 @@ final class SpanRing extends RingPad2 {
     return (long) PRODUCER_INDEX.getVolatile(this) & ~SEAL_BIT;
   }
 
-  /** True once {@link #seal} ran. */
-  boolean isSealed() {
-    return (long) PRODUCER_INDEX.getVolatile(this) < 0;
-  }
-
   /** How many spans the consumer has taken. Consumer thread only. */
   long consumed() {
     return consumerIndex;
