@@ -141,8 +141,9 @@ public final class SpanBuilder {
         tagCount, key0, value0, key1, value1, moreTags);
   }
 
-  // Takes the builder's fields, never the builder: what start() inlines stays small, whatever this
-  // method's size, and a sampled span's tags cost the builder nothing either.
+  // Takes the builder's fields, never the builder, so that start() stays small. Decides the IDs and
+  // sampling; an unsampled span without a keep policy ends here (small enough to be inlined, so that
+  // path allocates its no-op and nothing else); a recorded one goes on in record().
   private static Span create(TracingState state, String name, SpanKind kind, long startTimestamp,
       TraceContext parent, Span localParent, Endpoint remoteEndpoint,
       int tagCount, String key0, String value0, String key1, String value1, String[] moreTags) {
@@ -155,14 +156,20 @@ public final class SpanBuilder {
     boolean debug = parent != null && parent.debug();
     boolean sampled = debug || (parent != null && parent.hasSamplingDecision()
         ? parent.isSampled() : state.sample(traceId, name, kind));
-    LocalTrace localTrace = null;
-    if (!sampled) {
-      if (state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
-      localTrace = provisionalParentTrace(state, parent);
-    }
+    if (!sampled && state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
     int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)
         | (debug ? TraceContext.DEBUG : 0)
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
+    return record(state, name, kind, startTimestamp, parent, localParent, remoteEndpoint,
+        tagCount, key0, value0, key1, value1, moreTags, traceIdHigh, traceId, spanId, flags);
+  }
+
+  /** A recording span: sampled, or provisional under a keep policy (flags without SAMPLED). */
+  private static RealSpan record(TracingState state, String name, SpanKind kind, long startTimestamp,
+      TraceContext parent, Span localParent, Endpoint remoteEndpoint,
+      int tagCount, String key0, String value0, String key1, String value1, String[] moreTags,
+      long traceIdHigh, long traceId, long spanId, int flags) {
+    LocalTrace localTrace = (flags & TraceContext.SAMPLED) == 0 ? provisionalParentTrace(state, parent) : null;
     long start = startTimestamp;
     long startNanos;
     if (start != 0L) {

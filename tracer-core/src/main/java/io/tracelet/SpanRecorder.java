@@ -42,6 +42,8 @@ final class SpanRecorder implements Runnable {
   static final String CLOSE_TIMEOUT = "CloseTimeout";
   private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
   /** The most of the close timeout kept for an interrupted reporter to return in. */
+  /** How long an idle consumer naps before it sleeps until woken. */
+  private static final long IDLE_NAP_MICROS = 1000L;
   private static final long MAX_INTERRUPT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final VarHandle ASLEEP;
 
@@ -288,8 +290,15 @@ final class SpanRecorder implements Runnable {
     }
   }
 
-  /** Idle: sleeps without a deadline until a producer, flush or close wakes it. Consumer only. */
+  /**
+   * Idle: sleeps without a deadline until a producer, flush or close wakes it. Consumer only. It
+   * first naps {@value #IDLE_NAP_MICROS} µs unannounced, so that a steady stream of spans, which
+   * empties the ring now and then, does not make a producer pay an unpark for every pause.
+   */
   private void sleepUntilWoken() {
+    LockSupport.parkNanos(this, IDLE_NAP_MICROS * 1000L);
+    wakeups = wakeups + 1;
+    if (!ring.isEmpty() || stopping || flushTarget > delivered) return;
     ASLEEP.setVolatile(this, true); // volatile: see the class comment
     if (ring.isEmpty() && !stopping && flushTarget <= delivered) LockSupport.park(this);
     ASLEEP.setVolatile(this, false);

@@ -6,8 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 // Cache-line padding by inheritance: the JVM lays out a superclass's fields before a subclass's,
-// so the producers' fields, the consumer's published index and the consumer's own state never
-// share a 64-byte line.
+// so the producers' fields, the consumer's published index, the consumer's own state and the
+// constants every offer reads (the array, mask and capacity) never share a 64-byte line. Without the
+// last pad, the consumer's write of its index on every span invalidated the line of the constants
+// each producer reads on every offer, and two producers delivered half as many spans.
 abstract class RingPad0 {
   long p00, p01, p02, p03, p04, p05, p06, p07;
 }
@@ -36,6 +38,17 @@ abstract class RingPad2 extends RingReleasedIndex {
   long p20, p21, p22, p23, p24, p25, p26, p27;
 }
 
+abstract class RingConsumerFields extends RingPad2 {
+  /** The next index to consume. Consumer only. */
+  long consumerIndex;
+  /** Spans consumed since the last publication of {@code releasedIndex}. Consumer only. */
+  long unreleased;
+}
+
+abstract class RingPad3 extends RingConsumerFields {
+  long p30, p31, p32, p33, p34, p35, p36, p37;
+}
+
 /**
  * A bounded, lock-free multi-producer single-consumer ring of finished spans. Only a queue: the
  * thread that drains it, batching and counting are {@link SpanRecorder}'s.
@@ -61,7 +74,7 @@ abstract class RingPad2 extends RingReleasedIndex {
  * is between its two steps, so the consumer waits for it (the consumer may wait; producers never
  * do).
  */
-final class SpanRing extends RingPad2 {
+final class SpanRing extends RingPad3 {
   /** {@link #offer}'s answer when the ring has no free slot. */
   static final long FULL = -1L;
   /** {@link #offer}'s answer once the ring is sealed. */
@@ -91,9 +104,6 @@ final class SpanRing extends RingPad2 {
   private final RealSpan[] ring;
   private final int mask;
   private final long capacity;
-  // Consumer-only state.
-  private long consumerIndex;
-  private long unreleased;
 
   /** A ring of {@code capacity} slots rounded up to a power of two. */
   SpanRing(int capacity) {
