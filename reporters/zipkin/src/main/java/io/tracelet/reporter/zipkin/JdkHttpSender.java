@@ -134,10 +134,6 @@ public final class JdkHttpSender extends BaseHttpSender<URI, byte[]> {
     }
   }
 
-  @Override public String toString() {
-    return "JdkHttpSender{" + super.toString() + "}";
-  }
-
   // HttpClient.shutdownNow() arrived in JDK 21; Tracelet compiles for 17.
   private static MethodHandle shutdownNow() {
     try {
