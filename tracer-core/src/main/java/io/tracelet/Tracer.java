@@ -8,7 +8,8 @@ import java.util.function.Supplier;
  * Starts spans. Obtained from {@link Tracing#tracer()}; one per {@link Tracing}.
  *
  * <p>Thread-safe. Starting an unsampled span allocates one 48-byte object; a sampled span with two
- * tags, about 140 bytes.
+ * tags, one object of 136 bytes (with compressed references), whether the tags were set through the
+ * builder or on the span.
  */
 public final class Tracer {
   private final TracingState state;
