@@ -41,9 +41,9 @@ final class SpanRecorder implements Runnable {
   /** The cause under which spans close() could not deliver in time are counted. */
   static final String CLOSE_TIMEOUT = "CloseTimeout";
   private static final long STILL_FAILING_LOG_INTERVAL = TimeUnit.MINUTES.toNanos(1);
-  /** The most of the close timeout kept for an interrupted reporter to return in. */
   /** How long an idle consumer naps before it sleeps until woken. */
   private static final long IDLE_NAP_MICROS = 1000L;
+  /** The most of the close timeout kept for an interrupted reporter to return in. */
   private static final long MAX_INTERRUPT_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   private static final VarHandle ASLEEP;
 
