@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnJre;
+import org.junit.jupiter.api.condition.JRE;
 
 /**
  * The scale-out pipeline of {@code examples/scale-out.sh} at small scale, with the real parts: a
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * those copies by what was collected again. About 3 minutes on two cores, most of it starting the
  * servers (once for this test).
  */
+@EnabledOnJre(value = JRE.JAVA_17,
+    disabledReason = "Cassandra 5.0 runs on JDK 11 and 17 only, and the launcher starts it on the test JVM's JDK")
 class ScaleOutTest {
   @Test void everySpanSentIsQueryableOnceAfterACollectorIsKilled() throws Exception {
     ScaleOut.Options options = ScaleOut.Options.parse("--services", "3", "--rate", "15", "--duration", "30",
