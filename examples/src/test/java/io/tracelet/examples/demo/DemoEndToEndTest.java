@@ -194,7 +194,7 @@ class DemoEndToEndTest {
   }
 
   private static double kafkaSpansCollected() throws Exception {
-    HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+    HttpResponse<String> metrics = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send( // no h2c upgrade: Zipkin closed upgraded connections on JDK 25
         HttpRequest.newBuilder(URI.create(zipkin.baseUrl() + "/prometheus")).build(),
         HttpResponse.BodyHandlers.ofString());
     Matcher matcher = KAFKA_SPANS.matcher(metrics.body());
