@@ -74,10 +74,7 @@ class AsyncBehaviourTest {
   }
 
   FinishedSpan onlySpan() {
-    List<FinishedSpan> spans = reporter.awaitSpans(1, TestServer.TIMEOUT);
-    tracing.flush();
-    assertThat(reporter.spans()).hasSize(1);
-    return spans.get(0);
+    return TestSpans.only(reporter, tracing);
   }
 
   /** What a callback saw: the outcome, and the span current while it ran. */
@@ -171,7 +168,7 @@ class AsyncBehaviourTest {
     assertThat(span).hasTag("http.status_code", "200").hasEvent("retry").hasNoError();
     for (TestServer.Seen attempt : List.of(server.seen(), server.seen())) {
       assertThat(attempt.traceparent()).singleElement()
-          .satisfies(t -> assertThat(ClassicBehaviourTest.ids(t)).isEqualTo(ClassicBehaviourTest.ids(span)));
+          .satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(span)));
     }
   }
 

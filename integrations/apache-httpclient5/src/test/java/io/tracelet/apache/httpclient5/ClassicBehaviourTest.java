@@ -65,19 +65,9 @@ class ClassicBehaviourTest {
   }
 
   FinishedSpan onlySpan() {
-    List<FinishedSpan> spans = reporter.awaitSpans(1, TestServer.TIMEOUT);
-    tracing.flush();
-    assertThat(reporter.spans()).hasSize(1);
-    return spans.get(0);
+    return TestSpans.only(reporter, tracing);
   }
 
-  static String ids(FinishedSpan span) {
-    return String.format("%016x%016x-%016x", span.traceIdHigh(), span.traceId(), span.spanId());
-  }
-
-  static String ids(String traceparent) {
-    return traceparent.substring(3, 52);
-  }
 
   @Test void aResponseHandlerThatThrowsReachesTheCallerUnchangedAndTheSpanRecordsIt() {
     IllegalStateException broken = new IllegalStateException("the body made no sense");
@@ -143,7 +133,7 @@ class ClassicBehaviourTest {
     assertThat(span).hasTag("http.status_code", "200").hasTag("http.path", "/flaky").hasEvent("retry").hasNoError();
     assertThat(span.eventCount()).isEqualTo(1);
     for (TestServer.Seen attempt : List.of(server.seen(), server.seen())) {
-      assertThat(attempt.traceparent()).singleElement().satisfies(t -> assertThat(ids(t)).isEqualTo(ids(span)));
+      assertThat(attempt.traceparent()).singleElement().satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(span)));
     }
   }
 
@@ -161,8 +151,8 @@ class ClassicBehaviourTest {
       assertThat(span).isRoot().hasTag("http.path", "/moved").hasTag("http.status_code", "200").hasEvent("redirect");
       assertThat(span.remoteEndpoint().port()).isEqualTo(elsewhere.port());
       for (TestServer.Seen hop : List.of(server.seen(), elsewhere.seen())) {
-        assertThat(hop.traceparent()).singleElement().satisfies(t -> assertThat(ids(t)).isEqualTo(ids(span)));
-        assertThat(hop.b3TraceId()).containsExactly(ids(span).substring(0, 32));
+        assertThat(hop.traceparent()).singleElement().satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(span)));
+        assertThat(hop.b3TraceId()).containsExactly(TestSpans.ids(span).substring(0, 32));
       }
       // The caller's request is the caller's: nothing was written into it.
       assertThat(request.getFirstHeader("traceparent").getValue()).isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
