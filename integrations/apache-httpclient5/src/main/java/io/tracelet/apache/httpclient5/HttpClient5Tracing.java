@@ -42,9 +42,9 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  *
  * <p>It works through the library's own extension point, the exec chain: a handler first in the chain
  * starts the span, one last before the transport writes the headers of each message, and the built
- * client is wrapped to learn where the call ends. Requests the client sends for a cache hit
- * ({@code CachingHttpClientBuilder}) make a span and no message. Pushed responses (HTTP/2) are not
- * traced.
+ * client is wrapped to learn where the call ends. The caching builders of {@code httpclient5-cache}
+ * are builders of these kinds: a call answered from the cache is a span that sent no message. Pushed
+ * responses (HTTP/2) are not traced.
  *
  * <p>Thread-safe and immutable. Per call the classic client allocates the span, the header values, a
  * call record (and a context when the caller passed none); the async client also a callback.

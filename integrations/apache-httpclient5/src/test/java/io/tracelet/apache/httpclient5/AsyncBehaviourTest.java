@@ -34,6 +34,7 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.async.methods.SimpleRequestProducer;
 import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.cache.CachingHttpAsyncClients;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -169,6 +170,21 @@ class AsyncBehaviourTest {
     for (TestServer.Seen attempt : List.of(server.seen(), server.seen())) {
       assertThat(attempt.traceparent()).singleElement()
           .satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(span)));
+    }
+  }
+
+  @Test void aCachingClientRecordsACacheHitAsASpanThatSentNothing() throws Exception {
+    try (CloseableHttpAsyncClient caching = HttpClient5Tracing.create(tracing)
+        .build(CachingHttpAsyncClients.custom().setRetryStrategy(Clients.retries()))) {
+      caching.start();
+      for (int i = 0; i < 2; i++) {
+        assertThat(caching.execute(SimpleRequestBuilder.get(server.uri("/cached")).build(), null)
+            .get(10, TimeUnit.SECONDS).getCode()).isEqualTo(200);
+      }
+      List<FinishedSpan> spans = reporter.awaitSpans(2, TestServer.TIMEOUT);
+      assertThat(spans).hasSize(2).allSatisfy(s -> assertThat(s).hasTag("http.status_code", "200").hasNoError());
+      server.seen();
+      assertThat(server.seenSoFar()).as("the second answer came from the cache").isEmpty();
     }
   }
 

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.ClientProtocolException;
+import org.apache.hc.client5.http.impl.cache.CachingHttpClients;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -177,6 +178,20 @@ class ClassicBehaviourTest {
           .filter(s -> s.kind() == io.tracelet.SpanKind.CLIENT).findFirst().orElseThrow();
       assertThat(call).hasParent(parent.context());
       assertThat(inInterceptor.get().context().spanId()).isEqualTo(call.spanId());
+    }
+  }
+
+  @Test void aCachingClientRecordsACacheHitAsASpanThatSentNothing() throws Exception {
+    try (CloseableHttpClient caching = traced(CachingHttpClients.custom().setRetryStrategy(Clients.retries()))) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(caching.execute(ClassicRequestBuilder.get(server.uri("/cached")).build(), ClassicHttpResponse::getCode))
+            .isEqualTo(200);
+      }
+      List<FinishedSpan> spans = reporter.awaitSpans(2, TestServer.TIMEOUT);
+      assertThat(spans).hasSize(2).allSatisfy(s -> assertThat(s).hasTag("http.status_code", "200").hasNoError());
+      TestServer.Seen sent = server.seen();
+      assertThat(server.seenSoFar()).as("the second answer came from the cache").isEmpty();
+      assertThat(sent.traceparent()).singleElement().satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(spans.get(0))));
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * trace headers. {@code /ok} answers 200; {@code /flaky?id=X} answers the first request for X with 503
  * and {@code Retry-After: 0}, the next with 200; {@code /latched} answers 204 once {@link #release} is
  * counted down; {@code /moved?to=URI} redirects there with a 302; {@code /echo} answers 200 with the
- * {@code traceparent} it received as its body.
+ * {@code traceparent} it received as its body; {@code /cached} answers 200 that may be cached for a
+ * minute.
  */
 final class TestServer implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -75,6 +76,7 @@ final class TestServer implements AutoCloseable {
         code = 302;
       }
       case "/echo" -> body = traceparent.isEmpty() ? "none" : traceparent.get(0);
+      case "/cached" -> exchange.getResponseHeaders().set("Cache-Control", "max-age=60");
       default -> {
       }
     }
@@ -102,6 +104,13 @@ final class TestServer implements AutoCloseable {
     Seen request = seen.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (request == null) throw new AssertionError("no request reached the server within " + TIMEOUT);
     return request;
+  }
+
+  /** The requests seen and not yet taken, taken now without waiting. */
+  List<Seen> seenSoFar() {
+    List<Seen> taken = new java.util.ArrayList<>();
+    seen.drainTo(taken);
+    return taken;
   }
 
   @Override public void close() {
