@@ -68,7 +68,7 @@ final class Call {
   /** The request the span is started from, read by {@link #ADAPTER} during {@link #start}. */
   private HttpRequest request;
   /** Name, value, name, value...: what every hop carries. Written before the first hop. */
-  private String[] headers = new String[4];
+  private String[] headers;
   private int headerCount;
 
   private Span span; // guarded by this
@@ -86,6 +86,7 @@ final class Call {
     this.parent = parent;
     this.context = context;
     this.headerNames = handler.headerNames();
+    this.headers = new String[Math.max(2, 2 * headerNames.size())]; // room for every key the propagator writes
   }
 
   /**
