@@ -26,7 +26,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -191,29 +194,15 @@ class AsyncBehaviourTest {
   @Test void manyCallsFromManyThreadsEachStayInTheirCallersTrace() throws Exception {
     int threads = 4;
     int rounds = 50;
-    ExecutorService callers = Executors.newFixedThreadPool(threads);
     Map<Span, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
-    try {
-      List<Future<?>> submitted = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        submitted.add(callers.submit(() -> {
-          for (int i = 0; i < rounds; i++) {
-            Span parent = tracing.tracer().spanBuilder("parent").start();
-            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-            outcomes.put(parent, outcome);
-            try (Scope ignored = parent.makeCurrent()) {
-              traced.execute(SimpleRequestBuilder.get(server.uri("/echo")).build(), recording(outcome));
-            }
-            parent.finish();
-          }
-          return null;
-        }));
+    fromManyThreads(threads, rounds, (parent, round) -> {
+      CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+      outcomes.put(parent, outcome);
+      try (Scope ignored = parent.makeCurrent()) {
+        traced.execute(SimpleRequestBuilder.get(server.uri("/echo")).build(), recording(outcome));
       }
-      for (Future<?> f : submitted) f.get(30, TimeUnit.SECONDS);
-      CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    } finally {
-      callers.shutdownNow();
-    }
+    });
+    CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
     List<FinishedSpan> spans = reporter.awaitSpans(2 * threads * rounds, Duration.ofSeconds(30));
     Map<Long, FinishedSpan> clientSpans = spans.stream().filter(s -> s.kind() == SpanKind.CLIENT)
@@ -228,6 +217,95 @@ class AsyncBehaviourTest {
       assertThat(call).as("the span whose context reached the server").isNotNull();
       assertThat(call).hasParent(parent.context()).hasTag("http.status_code", "200");
     });
+  }
+
+  @Test void cancellationsRacingCompletionsEndEverySpanOnceAndTellEveryCallbackOnce() throws Exception {
+    int threads = 4;
+    int rounds = 50;
+    Map<Span, Future<SimpleHttpResponse>> calls = new ConcurrentHashMap<>();
+    Map<Span, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
+    AtomicInteger callbacks = new AtomicInteger();
+    fromManyThreads(threads, rounds, (parent, round) -> {
+      CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+      outcomes.put(parent, outcome);
+      FutureCallback<SimpleHttpResponse> recording = recording(outcome);
+      Future<SimpleHttpResponse> call;
+      try (Scope ignored = parent.makeCurrent()) {
+        call = traced.execute(SimpleRequestBuilder.get(server.uri("/ok")).build(), new FutureCallback<>() {
+          @Override public void completed(SimpleHttpResponse result) {
+            callbacks.incrementAndGet();
+            recording.completed(result);
+          }
+
+          @Override public void failed(Exception failure) {
+            callbacks.incrementAndGet();
+            recording.failed(failure);
+          }
+
+          @Override public void cancelled() {
+            callbacks.incrementAndGet();
+            recording.cancelled();
+          }
+        });
+      }
+      // Cancelled at once, after up to 5 ms (around when the answer arrives), or once it completed.
+      if (round % 4 == 3) {
+        outcome.join();
+      } else if (round % 4 != 0) {
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(5_000_000));
+      }
+      call.cancel(true);
+      calls.put(parent, call);
+    });
+    CompletableFuture.allOf(outcomes.values().toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    List<FinishedSpan> spans = reporter.awaitSpans(2 * threads * rounds, Duration.ofSeconds(30));
+    tracing.flush();
+    assertThat(reporter.spans()).hasSize(2 * threads * rounds); // one CLIENT span per call, and no more
+    assertThat(callbacks.get()).isEqualTo(threads * rounds);
+    Map<Long, FinishedSpan> byParent = spans.stream().filter(s -> s.kind() == SpanKind.CLIENT)
+        .collect(Collectors.toMap(FinishedSpan::parentId, Function.identity()));
+    long cancelled = calls.values().stream().filter(Future::isCancelled).count();
+    assertThat(cancelled).as("calls cancelled in time").isPositive().isLessThan(calls.size());
+    calls.forEach((parent, call) -> {
+      FinishedSpan span = byParent.get(parent.context().spanId());
+      Outcome outcome = outcomes.get(parent).join();
+      assertThat(outcome.current()).isEqualTo(parent);
+      if (call.isCancelled()) {
+        assertThat(outcome.how()).isEqualTo("cancelled");
+        assertThat(span).hasError(CancellationException.class);
+      } else {
+        assertThat(outcome.how()).isEqualTo("completed");
+        assertThat(span).hasTag("http.status_code", "200").hasNoError();
+      }
+    });
+  }
+
+  /** What one round does, with its own parent span (started, and finished after the round). */
+  @FunctionalInterface
+  interface Round {
+    void run(Span parent, int round) throws Exception;
+  }
+
+  /** Runs {@code rounds} rounds on each of {@code threads} threads at once, and waits for them. */
+  void fromManyThreads(int threads, int rounds, Round round) throws Exception {
+    ExecutorService callers = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> submitted = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        submitted.add(callers.submit(() -> {
+          for (int i = 0; i < rounds; i++) {
+            Span parent = tracing.tracer().spanBuilder("parent").start();
+            round.run(parent, i);
+            parent.finish();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : submitted) f.get(30, TimeUnit.SECONDS);
+    } finally {
+      callers.shutdownNow();
+    }
   }
 
   /** The library's own consumer, made to throw {@link #thrown} when the head, or the body, arrives. */
