@@ -13,9 +13,9 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.logging.Level;
 import java.util.stream.Stream;
-import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 
 /**
@@ -24,11 +24,17 @@ import org.apache.catalina.startup.Tomcat;
  * {@code ServletContainerInitializer} adds the filter for every path, async supported).
  */
 final class ServletServer implements AutoCloseable {
-  /** Tomcat's own startup chatter (java.util.logging): warnings and errors only. Held, or it is forgotten. */
+  /**
+   * Tomcat's own chatter (java.util.logging): warnings and errors only, and not the warning that seeding
+   * the session IDs' random generator was slow (the demo has no sessions). Held, or they are forgotten.
+   */
   private static final java.util.logging.Logger TOMCAT_LOG = java.util.logging.Logger.getLogger("org.apache");
+  private static final java.util.logging.Logger SESSION_ID_LOG =
+      java.util.logging.Logger.getLogger("org.apache.catalina.util.SessionIdGeneratorBase");
 
   static {
     TOMCAT_LOG.setLevel(Level.WARNING);
+    SESSION_ID_LOG.setLevel(Level.SEVERE);
   }
 
   private final Tomcat tomcat = new Tomcat();
@@ -66,7 +72,11 @@ final class ServletServer implements AutoCloseable {
     connector.setProperty("maxThreads", Integer.toString(threads));
     connector.setProperty("minSpareThreads", "1");
     tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", baseDir.toString());
+    StandardContext context = (StandardContext) tomcat.addContext("", baseDir.toString());
+    // A web application's leak hunt on stop, for redeploys: the demo has one application, stopped with the JVM's
+    // services, and the hunt only warns that it needs --add-opens.
+    context.setClearReferencesThreadLocals(false);
+    context.setClearReferencesRmiTargets(false);
     context.addServletContainerInitializer((classes, servletContext) -> {
       FilterRegistration.Dynamic tracingFilter = servletContext.addFilter("tracing", TracingFilter.create(tracing));
       tracingFilter.setAsyncSupported(true);
