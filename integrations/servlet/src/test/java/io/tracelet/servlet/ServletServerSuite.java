@@ -31,10 +31,6 @@ abstract class ServletServerSuite extends HttpServerSuite {
     servlets.close();
   }
 
-  @Override protected final boolean supportsAsync() {
-    return true;
-  }
-
   @Override protected final String expectedRoute(String path) {
     return SuiteServlets.route(path);
   }
