@@ -1,16 +1,25 @@
 package io.tracelet.servlet;
 
+import static io.tracelet.testing.TraceletAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracelet.KeepPolicy;
+import io.tracelet.Sampler;
 import io.tracelet.Tracing;
 import io.tracelet.http.HttpRequestSampler;
 import io.tracelet.http.HttpServerHandler;
 import io.tracelet.http.HttpServerSuite;
+import io.tracelet.propagation.ServerTiming;
 import jakarta.servlet.Filter;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shared server suite for a servlet container: the container serves {@link SuiteServlets}
  * ({@code main} at {@code /}, {@code status} at {@code /status/*}) behind {@code filter}, mapped for
- * the REQUEST, ASYNC and ERROR dispatches, async supported everywhere.
+ * the REQUEST, ASYNC and ERROR dispatches, async supported everywhere; and what is particular to
+ * servlets, for every container.
  */
 abstract class ServletServerSuite extends HttpServerSuite {
   private SuiteServlets servlets;
@@ -33,5 +42,17 @@ abstract class ServletServerSuite extends HttpServerSuite {
 
   @Override protected final String expectedRoute(String path) {
     return SuiteServlets.route(path);
+  }
+
+  @Test void anAsyncAnswerThroughTheNoArgumentStartAsyncCarriesItsStatusInServerTiming() throws Exception {
+    start(Sampler.never(), KeepPolicy.newBuilder().keepErrors().build(), HttpRequestSampler.none());
+
+    HttpResponse<String> response = send(request("/async-direct"));
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().allValues(ServerTiming.HEADER)).hasSize(1);
+    assertThat(ServerTiming.parse(response.headers().firstValue(ServerTiming.HEADER).orElseThrow()).sampled())
+        .as("the metric counts the 503: kept").isTrue();
+    assertThat(serverSpan()).hasTag("http.status_code", "503").hasTag(KeepPolicy.TAG, KeepPolicy.ERROR);
   }
 }
