@@ -55,4 +55,21 @@ abstract class ServletServerSuite extends HttpServerSuite {
         .as("the metric counts the 503: kept").isTrue();
     assertThat(serverSpan()).hasTag("http.status_code", "503").hasTag(KeepPolicy.TAG, KeepPolicy.ERROR);
   }
+
+  @Test void aThrowingServletIsAnsweredAsWithoutTracelet() throws Exception {
+    // The same servlets behind a filter that only passes the request on: what the container answers there...
+    URI plain = startContainer(new SuiteServlets(this), (request, response, chain) -> chain.doFilter(request, response));
+    int untraced;
+    try {
+      untraced = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(plain.resolve("/throw"))
+          .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } finally {
+      stopContainer();
+    }
+    start();
+
+    // ...is what it answers with the tracing filter, which rethrows the servlet's exception unchanged.
+    assertThat(send(request("/throw")).statusCode()).isEqualTo(untraced).isEqualTo(500);
+    assertThat(serverSpan()).hasError(IllegalStateException.class);
+  }
 }
