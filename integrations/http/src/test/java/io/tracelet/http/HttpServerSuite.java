@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * {@code /throw} throwing {@code IllegalStateException("handler failed")}; {@code /async}
  * answering 200 {@code ok} from asynchronous work on another thread, which calls
  * {@link #awaitAsyncRelease()} before it answers, with the request's span current (as the framework
- * or the application carries it there); any other path answering 200 {@code ok}. Every handler calls
+ * or the application carries it there); {@code /own-timing} answering 200 {@code ok} with a
+ * {@code server-timing} metric of its own, {@code app;dur=1}, set before the status; any other path
+ * answering 200 {@code ok}. Every handler calls
  * {@link #handled()} where its response is produced (for {@code /async}, in the asynchronous part).
  */
 public abstract class HttpServerSuite {
@@ -235,6 +237,17 @@ public abstract class HttpServerSuite {
     assertThat(timing.traceIdHex()).endsWith(String.format("%016x", server.traceId()));
     assertThat(timing.spanIdHex()).isEqualTo(String.format("%016x", server.spanId()));
     assertThat(timing.sampled()).isTrue();
+  }
+
+  @Test void theApplicationsOwnServerTimingMetricsAreKeptBesideTheTraceMetric() throws Exception {
+    start();
+    HttpResponse<String> response = send(request("/own-timing"));
+
+    FinishedSpan server = serverSpan();
+    List<String> values = response.headers().allValues(ServerTiming.HEADER);
+    assertThat(String.join(",", values)).contains("app;dur=1");
+    assertThat(values).filteredOn(v -> v.startsWith("trace")).singleElement()
+        .satisfies(v -> assertThat(ServerTiming.parse(v).spanIdHex()).isEqualTo(String.format("%016x", server.spanId())));
   }
 
   @Test void aServerErrorKeptByTheKeepPolicyIsSignalledAsKept() throws Exception {

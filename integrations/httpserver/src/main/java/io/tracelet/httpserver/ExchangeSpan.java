@@ -39,7 +39,8 @@ final class ExchangeSpan {
    * the headers.
    */
   void sendResponseHeaders(int code, long responseLength) throws IOException {
-    exchange.getResponseHeaders().add(ServerTiming.HEADER, handler.serverTiming(span, code));
+    String metric = handler.serverTiming(span, code);
+    if (metric != null) exchange.getResponseHeaders().add(ServerTiming.HEADER, metric); // null: a span without IDs
     exchange.sendResponseHeaders(code, responseLength);
   }
 

@@ -88,6 +88,7 @@ abstract class JdkServerSuite extends HttpServerSuite {
       return;
     }
     handled();
+    if (path.equals("/own-timing")) exchange.getResponseHeaders().add("Server-Timing", "app;dur=1");
     answer(exchange, path.startsWith("/status/") ? Integer.parseInt(path.substring(8)) : 200);
   }
 

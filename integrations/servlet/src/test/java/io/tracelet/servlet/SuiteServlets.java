@@ -61,6 +61,7 @@ final class SuiteServlets implements AutoCloseable {
         return;
       }
       hooks.handled();
+      if (path.equals("/own-timing")) response.addHeader("Server-Timing", "app;dur=1");
       ok(response, 200);
     }
   };
