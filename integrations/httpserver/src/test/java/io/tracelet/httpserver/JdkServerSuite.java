@@ -23,7 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * The shared server suite for a JDK server, HTTP or HTTPS: one context at {@code /} behind a filter
  * that records what is current after {@link TracingFilter} returned, then {@link TracingFilter}. The
  * handler answers {@code /async} from a single worker thread it carries the request's trace to
- * ({@code tracing.currentContext().wrap(executor)}).
+ * ({@code tracing.currentContext().wrap(executor)}), and {@code /race} from that thread at once, racing
+ * its own return.
  */
 abstract class JdkServerSuite extends HttpServerSuite {
   /** What was current on the exchange's thread once the tracing filter had returned. */
@@ -82,6 +83,16 @@ abstract class JdkServerSuite extends HttpServerSuite {
           handled();
           answer(exchange, 200);
         } catch (IOException | InterruptedException | RuntimeException e) {
+          exchange.close();
+        }
+      });
+      return;
+    }
+    if (path.equals("/race")) {
+      asyncWork.execute(() -> {
+        try {
+          answer(exchange, 200);
+        } catch (IOException e) {
           exchange.close();
         }
       });

@@ -13,6 +13,11 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +75,27 @@ class TracingFilterTest extends JdkServerSuite {
     FinishedSpan server = serverSpan();
     assertThat(server).hasError(IllegalStateException.class).hasTag("error", "handler failed")
         .hasNoTag("http.status_code");
+  }
+
+  @Test void anAnswerFromAnotherThreadRacingTheHandlersReturnFinishesTheSpanOnceWithItsStatus() throws Exception {
+    start();
+    int clients = 4;
+    int rounds = 50;
+    ExecutorService callers = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<Integer>> statuses = new ArrayList<>();
+      for (int i = 0; i < clients * rounds; i++) {
+        statuses.add(callers.submit(() -> send(request("/race")).statusCode()));
+      }
+      for (Future<Integer> status : statuses) assertThat(status.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+    } finally {
+      callers.shutdownNow();
+    }
+
+    List<FinishedSpan> spans = reporter.awaitSpans(clients * rounds, TIMEOUT);
+    assertThat(spans).hasSize(clients * rounds)
+        .allSatisfy(span -> assertThat(span).hasTag("http.status_code", "200").hasNoError())
+        .extracting(FinishedSpan::spanId).doesNotHaveDuplicates();
   }
 
   @Test void theFactoriesRefuseNull() {
