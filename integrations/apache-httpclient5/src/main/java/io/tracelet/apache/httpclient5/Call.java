@@ -1,6 +1,5 @@
 package io.tracelet.apache.httpclient5;
 
-import io.tracelet.Endpoint;
 import io.tracelet.Span;
 import io.tracelet.http.HttpClientAdapter;
 import io.tracelet.http.HttpClientHandler;
@@ -135,10 +134,30 @@ final class Call {
   }
 
   private void keepHeader(String name, String value) {
-    if (name == null || value == null) return;
+    // HttpCore writes what it is given, turning line breaks into spaces: a value that is not a plain
+    // header value (a control character, a line break, a non-ASCII character) is left out here instead.
+    if (!isToken(name) || !isFieldValue(value)) return;
     if (headerCount + 2 > headers.length) headers = Arrays.copyOf(headers, headers.length * 2);
     headers[headerCount++] = name;
     headers[headerCount++] = value;
+  }
+
+  private static boolean isToken(String name) {
+    if (name == null || name.isEmpty()) return false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= ' ' || c >= 0x7f || c == ':') return false;
+    }
+    return true;
+  }
+
+  private static boolean isFieldValue(String value) {
+    if (value == null) return false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < ' ' && c != '\t') || c >= 0x7f) return false;
+    }
+    return true;
   }
 
   /**
@@ -164,9 +183,7 @@ final class Call {
         current.event("retry");
       } else {
         current.event("redirect");
-        if (!sameAuthority && authority != null) {
-          current.remoteEndpoint(Endpoint.of(null, authority.getHostName(), portOf(hop)));
-        }
+        if (!sameAuthority && authority != null) handler.redirected(current, authority.getHostName(), portOf(hop));
       }
     }
     lastAuthority = authority;

@@ -27,7 +27,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
  * is the IP and port of the request's URI (a host name is never resolved).
  *
  * <p>Redirects and retries stay in the one span: each message sent (the first, each redirect, each
- * retry) carries the span's context, replacing any trace header the caller's request had, and each
+ * retry) carries the span's context, replacing any trace header the caller's request had (a value
+ * that is not a plain header value, such as one with a line break, is left out), and each
  * after the first adds an event, {@code redirect} or {@code retry}; a redirect to another host moves
  * the remote endpoint there. When the final response's {@code server-timing} metric says the server
  * kept the trace, an unsampled span is kept too (a keep policy's downstream keep).

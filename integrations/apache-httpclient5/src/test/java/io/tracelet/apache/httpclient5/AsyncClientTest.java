@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -40,8 +41,8 @@ class AsyncClientTest extends HttpClientSuite<CloseableHttpAsyncClient> {
     }
   }
 
-  @Override protected void getAsync(CloseableHttpAsyncClient client, URI uri, Callback callback) {
-    client.execute(SimpleRequestBuilder.get(uri).build(), new FutureCallback<SimpleHttpResponse>() {
+  @Override protected Runnable getAsync(CloseableHttpAsyncClient client, URI uri, Callback callback) {
+    Future<SimpleHttpResponse> call = client.execute(SimpleRequestBuilder.get(uri).build(), new FutureCallback<SimpleHttpResponse>() {
       @Override public void completed(SimpleHttpResponse response) {
         callback.onComplete(response.getCode(), null);
       }
@@ -54,5 +55,6 @@ class AsyncClientTest extends HttpClientSuite<CloseableHttpAsyncClient> {
         callback.onComplete(-1, new CancellationException());
       }
     });
+    return () -> call.cancel(true);
   }
 }

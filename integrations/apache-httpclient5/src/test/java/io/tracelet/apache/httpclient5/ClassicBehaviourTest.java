@@ -195,6 +195,35 @@ class ClassicBehaviourTest {
     }
   }
 
+  @Test void traceHeaderValuesThatAreNotPlainHeaderValuesAreLeftOutAndTheCallGoesOn() throws Exception {
+    io.tracelet.Propagator noisy = new io.tracelet.Propagator() { // W3C, plus values HttpCore would send mangled
+      @Override public List<String> keys() {
+        return List.of("traceparent", "tracestate", "x-note", "x-line", "x-tab");
+      }
+
+      @Override public <Q> void inject(io.tracelet.TraceContext context, Q carrier, Setter<Q> setter) {
+        Propagators.w3c().inject(context, carrier, setter);
+        setter.set(carrier, "x-note", "caf\u00e9");
+        setter.set(carrier, "x-line", "a\r\nx-injected: 1");
+        setter.set(carrier, "x-tab", "a\tb"); // a tab is a plain header value
+      }
+
+      @Override public <Q> io.tracelet.TraceContext extract(Q carrier, Getter<Q> getter) {
+        return Propagators.w3c().extract(carrier, getter);
+      }
+    };
+    try (Tracing noisyTracing = Tracing.newBuilder().propagator(noisy).reporter(reporter)
+        .maxBatchDelay(java.time.Duration.ofMillis(5)).build();
+         CloseableHttpClient http = HttpClient5Tracing.create(noisyTracing).build(Clients.classicBuilder())) {
+      assertThat(http.execute(ClassicRequestBuilder.get(server.uri("/ok")).build(), ClassicHttpResponse::getCode))
+          .isEqualTo(200);
+
+      TestServer.Seen seen = server.seen();
+      assertThat(seen.headerNames()).contains("traceparent", "x-tab").doesNotContain("x-note", "x-line", "x-injected");
+      assertThat(seen.traceparent()).singleElement().satisfies(t -> assertThat(TestSpans.ids(t)).isEqualTo(TestSpans.ids(onlySpan())));
+    }
+  }
+
   @Test void argumentsAreChecked() {
     assertThatThrownBy(() -> HttpClient5Tracing.create((Tracing) null)).hasMessage("tracing == null");
     assertThatThrownBy(() -> HttpClient5Tracing.create((io.tracelet.http.HttpClientHandler) null)).hasMessage("handler == null");

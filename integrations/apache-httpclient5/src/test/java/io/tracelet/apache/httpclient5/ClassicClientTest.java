@@ -8,7 +8,9 @@ import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.FutureRequestExecutionService;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.concurrent.FutureCallback;
@@ -48,8 +50,9 @@ class ClassicClientTest extends HttpClientSuite<ClassicClientTest.Client> {
     });
   }
 
-  @Override protected void getAsync(Client client, URI uri, Callback callback) {
-    client.async().execute(ClassicRequestBuilder.get(uri).build(), null, response -> response.getCode(),
+  @Override protected Runnable getAsync(Client client, URI uri, Callback callback) {
+    // An HttpGet, which the library can abort: cancelling the task cancels the request on the wire.
+    Future<Integer> task = client.async().execute(new HttpGet(uri), null, response -> response.getCode(),
         new FutureCallback<Integer>() {
           @Override public void completed(Integer status) {
             callback.onComplete(status, null);
@@ -63,5 +66,6 @@ class ClassicClientTest extends HttpClientSuite<ClassicClientTest.Client> {
             callback.onComplete(-1, new java.util.concurrent.CancellationException());
           }
         });
+    return () -> task.cancel(true);
   }
 }

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestServer implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  /** One request as the server saw it: its path and every value of the trace headers. */
-  record Seen(String path, List<String> traceparent, List<String> b3TraceId) {
+  /** One request as the server saw it: its path, every value of the trace headers, and its header names. */
+  record Seen(String path, List<String> traceparent, List<String> b3TraceId, java.util.Set<String> headerNames) {
   }
 
   final CountDownLatch arrived = new CountDownLatch(1);
@@ -52,7 +52,9 @@ final class TestServer implements AutoCloseable {
     URI uri = exchange.getRequestURI();
     String path = uri.getPath();
     List<String> traceparent = listOrEmpty(exchange.getRequestHeaders().get("traceparent"));
-    seen.add(new Seen(path, traceparent, listOrEmpty(exchange.getRequestHeaders().get("X-B3-TraceId"))));
+    java.util.Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    names.addAll(exchange.getRequestHeaders().keySet());
+    seen.add(new Seen(path, traceparent, listOrEmpty(exchange.getRequestHeaders().get("X-B3-TraceId")), names));
     int code = 200;
     String body = "ok";
     switch (path) {
