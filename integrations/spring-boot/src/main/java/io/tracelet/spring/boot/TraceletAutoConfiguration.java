@@ -102,7 +102,7 @@ public final class TraceletAutoConfiguration {
         .serviceName(environment.getProperty("spring.application.name", "application"))
         .sampler(sampler.getIfAvailable(() -> Sampler.probability(settings.probability)))
         .propagator(propagator.getIfAvailable(() -> BootPropagation.create(settings)))
-        .traceId128Bit(properties.isTraceId128Bit())
+        .traceId128Bit(!properties.isShortTraceIds())
         .queueCapacity(queue.getCapacity())
         .maxBatchSpans(queue.getMaxBatchSpans())
         .maxBatchDelay(queue.getMaxBatchDelay())

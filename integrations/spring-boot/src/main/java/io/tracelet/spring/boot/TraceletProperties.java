@@ -27,8 +27,8 @@ public final class TraceletProperties {
    */
   private boolean enabled = true;
 
-  /** Whether new traces get 128-bit trace IDs; false gives 64-bit IDs, for old Zipkin peers. */
-  private boolean traceId128Bit = true;
+  /** Whether new traces get 64-bit trace IDs instead of 128-bit ones, for old Zipkin peers. */
+  private boolean shortTraceIds;
 
   /** How long closing the application context waits for queued spans to be delivered. */
   private Duration closeTimeout = Duration.ofSeconds(5);
@@ -52,14 +52,14 @@ public final class TraceletProperties {
     this.enabled = enabled;
   }
 
-  /** @return whether new traces get 128-bit IDs */
-  public boolean isTraceId128Bit() {
-    return traceId128Bit;
+  /** @return whether new traces get 64-bit IDs */
+  public boolean isShortTraceIds() {
+    return shortTraceIds;
   }
 
-  /** @param traceId128Bit whether new traces get 128-bit IDs */
-  public void setTraceId128Bit(boolean traceId128Bit) {
-    this.traceId128Bit = traceId128Bit;
+  /** @param shortTraceIds whether new traces get 64-bit IDs */
+  public void setShortTraceIds(boolean shortTraceIds) {
+    this.shortTraceIds = shortTraceIds;
   }
 
   /** @return how long closing waits for queued spans */

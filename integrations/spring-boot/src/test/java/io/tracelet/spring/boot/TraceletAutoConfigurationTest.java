@@ -215,6 +215,12 @@ class TraceletAutoConfigurationTest {
         });
   }
 
+  @Test void shortTraceIds_gives64BitTraceIds() {
+    runner.run(context -> assertThat(context.getBean(Tracer.class).nextSpan().context().traceId()).hasSize(32));
+    runner.withPropertyValues("tracelet.short-trace-ids=true")
+        .run(context -> assertThat(context.getBean(Tracer.class).nextSpan().context().traceId()).hasSize(16));
+  }
+
   @Test void queueProperties_reachTracing() {
     runner.withPropertyValues("tracelet.queue.capacity=1").run(context ->
         assertThat(context).getFailure().hasRootCauseInstanceOf(IllegalArgumentException.class)
