@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import zipkin2.reporter.BytesMessageSender;
@@ -145,7 +146,10 @@ public final class TraceletAutoConfiguration {
     return TraceletTracer.create(tracing, BootTracingSettings.of(environment).tagFields);
   }
 
+  // Primary: Boot 3.5's Brave configuration defines its BravePropagator unless a BravePropagator exists, so
+  // with Brave on the class path there are two, and Boot's handlers must get this one (Boot 4 backs off).
   @Bean
+  @Primary
   @ConditionalOnMissingBean(io.micrometer.tracing.propagation.Propagator.class)
   @ConditionalOnBean(TraceletTracer.class)
   TraceletPropagator traceletPropagator(TraceletTracer tracer) {
