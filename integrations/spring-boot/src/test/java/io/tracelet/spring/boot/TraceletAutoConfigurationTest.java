@@ -18,6 +18,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.tracelet.FinishedSpan;
 import io.tracelet.KeepPolicy;
 import io.tracelet.Sampler;
+import io.tracelet.SpanLimits;
 import io.tracelet.Tracing;
 import io.tracelet.micrometer.tracing.TraceletPropagator;
 import io.tracelet.micrometer.tracing.TraceletTracer;
@@ -200,6 +201,26 @@ class TraceletAutoConfigurationTest {
   @Test void customizers_runLast() {
     runner.withUserConfiguration(Customizing.class).withPropertyValues("spring.application.name=checkout")
         .run(context -> assertThat(context.getBean(Tracing.class).serviceName()).isEqualTo("customized"));
+  }
+
+  /** The README's customizer, as it is written there. */
+  @Configuration(proxyBeanMethods = false)
+  static class ReadmeCustomizer {
+    @Bean TraceletTracingCustomizer limits() {
+      return builder -> builder.spanLimits(SpanLimits.newBuilder().maxTags(32).build());
+    }
+  }
+
+  @Test void readme_customizerSetsSpanLimits() {
+    runner.withUserConfiguration(ReadmeCustomizer.class, Reporting.class)
+        .withPropertyValues("management.tracing.sampling.probability=1")
+        .run(context -> {
+          Span span = context.getBean(Tracer.class).nextSpan().name("many tags").start();
+          for (int i = 0; i < 40; i++) span.tag("tag" + i, "v");
+          span.end();
+          assertThat(context.getBean(InMemoryReporter.class).awaitSpans(1, Duration.ofSeconds(10))).singleElement()
+              .satisfies(s -> assertThat(s.tagCount()).isEqualTo(32));
+        });
   }
 
   @Test void keepPolicyProperties_keepAFailedRequestThatSamplingDropped() {
