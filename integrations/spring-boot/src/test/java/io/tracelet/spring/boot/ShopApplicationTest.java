@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.tracing.Tracer;
 import io.tracelet.KeepPolicy;
 import io.tracelet.micrometer.tracing.TraceletTracer;
+import io.tracelet.reporter.zipkin.ZipkinReporter;
 import io.tracelet.spring.boot.shop.ShopApplication;
 import io.tracelet.testing.servers.KafkaBroker;
 import io.tracelet.testing.servers.KafkaBrokerExtension;
@@ -81,6 +82,11 @@ class ShopApplicationTest {
 
   @Test void itIsTraceletThatTraces_thoughBraveIsOnTheClassPath() {
     assertThat(app.getBean(Tracer.class)).isInstanceOf(TraceletTracer.class);
+  }
+
+  @Test void theZipkinReporter_postsToTheEndpointProperty_withTheJdksClient() {
+    assertThat(app.getBean(ZipkinReporter.class))
+        .hasToString("ZipkinReporter{JdkHttpSender{" + zipkin.spansEndpoint() + "}}");
   }
 
   @Test void aTracedRequest_isOneConnectedTraceInZipkin_withEveryHop_andItsIdsInTheLogs() throws Exception {

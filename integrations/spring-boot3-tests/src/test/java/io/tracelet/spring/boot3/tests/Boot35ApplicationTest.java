@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import io.tracelet.micrometer.tracing.TraceletTracer;
+import io.tracelet.reporter.zipkin.ZipkinReporter;
 import io.tracelet.testing.servers.ZipkinServer;
 import io.tracelet.testing.servers.ZipkinServerExtension;
 import java.net.URI;
@@ -83,6 +84,9 @@ class Boot35ApplicationTest {
       Tracer tracer = app.getBean(Tracer.class);
       assertThat(tracer).as("Tracelet's, though Brave's bridge is present").isInstanceOf(TraceletTracer.class);
       assertThat(app.getBean(DefaultTracingObservationHandler.class).getTracer()).isSameAs(tracer);
+      // Boot 3.5's actuator defines a zipkin-reporter sender from the same properties; the reporter uses it.
+      assertThat(app.getBean(ZipkinReporter.class).toString()).startsWith("ZipkinReporter{ZipkinHttpClientSender{")
+          .contains(zipkin.spansEndpoint());
 
       String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
       HttpResponse<String> response = HttpClient.newHttpClient().send(
