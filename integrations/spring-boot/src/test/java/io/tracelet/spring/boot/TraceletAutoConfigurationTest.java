@@ -18,6 +18,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.tracelet.FinishedSpan;
 import io.tracelet.KeepPolicy;
 import io.tracelet.Sampler;
+import io.tracelet.SpanReporter;
 import io.tracelet.SpanLimits;
 import io.tracelet.Tracing;
 import io.tracelet.micrometer.tracing.TraceletPropagator;
@@ -188,6 +189,36 @@ class TraceletAutoConfigurationTest {
           context.getBean(Tracer.class).nextSpan().name("op").start().end();
           assertThat(context.getBean(InMemoryReporter.class).awaitSpans(1, Duration.ofSeconds(10))).singleElement()
               .satisfies(s -> assertThat(s).hasName("filtered op"));
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoReporters {
+    @Bean InMemoryReporter first() {
+      return new InMemoryReporter();
+    }
+
+    @Bean SpanReporter failing() {
+      return batch -> {
+        throw new IllegalStateException("backend down");
+      };
+    }
+
+    @Bean InMemoryReporter second() {
+      return new InMemoryReporter();
+    }
+  }
+
+  @Test void everyReporterBean_getsEveryBatch_evenWhenOneFails() {
+    runner.withUserConfiguration(TwoReporters.class).withPropertyValues("management.tracing.sampling.probability=1")
+        .run(context -> {
+          context.getBean(Tracer.class).nextSpan().name("op").start().end();
+          for (String name : List.of("first", "second")) {
+            assertThat(context.getBean(name, InMemoryReporter.class).awaitSpans(1, Duration.ofSeconds(10)))
+                .singleElement().satisfies(s -> assertThat(s).hasName("op"));
+          }
+          assertThat(context.getBean(Tracing.class).flush(Duration.ofSeconds(10))).isTrue();
+          assertThat(context.getBean(Tracing.class).counters().spansFailed()).as("the failure is counted").isEqualTo(1);
         });
   }
 
