@@ -10,10 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * and the Zipkin endpoint stay Boot's properties, read as Boot reads them.
  *
  * <pre>{@code
- * tracelet.keep.errors=true                  # keep failed requests that head sampling dropped
- * tracelet.keep.slower-than=500ms            # and slow ones
+ * # keep failed and slow requests that head sampling dropped
+ * tracelet.keep.errors=true
+ * tracelet.keep.slower-than=500ms
  * tracelet.queue.capacity=8192
- * tracelet.zipkin.sender=kafka               # instead of HTTP
+ * # report through Kafka instead of HTTP
+ * tracelet.zipkin.sender=kafka
  * }</pre>
  *
  * <p>A mutable bean for Spring's binder; the auto-configuration reads it once, when it builds the
