@@ -2,14 +2,11 @@ package io.tracelet.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracelet.testing.servers.PrometheusServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,27 +31,15 @@ class PromtoolRulesTest {
     }
   }
 
-  static String promtool(Path dir, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(PrometheusServer.executable("promtool").toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("promtool finished").isTrue();
-    assertThat(process.exitValue()).as("promtool %s exit code; it said:%n%s", String.join(" ", args), output).isZero();
-    return output;
-  }
-
   @Test void theRulesAreValid() throws Exception {
     copyBeside(dir);
 
-    assertThat(promtool(dir, "check", "rules", RULES)).contains("SUCCESS: 2 rules found");
+    assertThat(Promtool.run(dir, "", "check", "rules", RULES)).contains("SUCCESS: 2 rules found");
   }
 
   @Test void theAlertsFireAsTheirTestsSay() throws Exception {
     copyBeside(dir);
 
-    assertThat(promtool(dir, "test", "rules", RULES_TEST)).contains("SUCCESS").doesNotContain("FAILED");
+    assertThat(Promtool.run(dir, "", "test", "rules", RULES_TEST)).contains("SUCCESS").doesNotContain("FAILED");
   }
 }

@@ -160,7 +160,8 @@ public final class PrometheusServer implements AutoCloseable {
   /**
    * Scrapes {@code http://hostAndPort + metricsPath} every second as the job {@code job} (a label
    * on every series), from now on, and returns once a scrape of it succeeded. Replaces what an
-   * earlier call gave for the same job.
+   * earlier call gave for the same job. Prometheus applies changes of its targets at most every
+   * 5 seconds, so this takes up to about 6.
    *
    * @throws AssertionError when no scrape succeeds within 30 seconds; the message says why
    */
@@ -338,7 +339,22 @@ public final class PrometheusServer implements AutoCloseable {
       if (process.exitsWithin(POLL_PAUSE)) throw new AssertionError(this + " is not running: " + process.failure("exited"));
     } while (System.nanoTime() - deadline < 0L);
     throw new AssertionError("Expected " + what + " from " + this + " within " + timeout + "; the last answer was "
-        + last);
+        + last + ". Its targets: " + targets());
+  }
+
+  // Each scrape target's job, health and last error, for failure messages.
+  private String targets() {
+    try {
+      List<String> targets = new ArrayList<>();
+      for (Object t : list(map(data(get("/api/v1/targets?state=active"))).get("activeTargets"))) {
+        Map<String, Object> target = map(t);
+        targets.add(map(target.get("labels")).get("job") + " " + target.get("scrapeUrl") + " " + target.get("health")
+            + (String.valueOf(target.get("lastError")).isEmpty() ? "" : " (" + target.get("lastError") + ")"));
+      }
+      return targets.toString();
+    } catch (RuntimeException e) {
+      return "unknown (" + e + ")";
+    }
   }
 
   private Object data(HttpResponse<String> response) {
