@@ -1,21 +1,22 @@
 package io.tracelet.examples.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import io.tracelet.TracingCounters;
 import io.tracelet.kafka.KafkaTracing;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.LifecycleException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The {@code orders} service: {@code POST /orders} (form fields {@code item}, {@code card},
  * {@code cents}) charges the card, then publishes the order to the Kafka topic {@link #TOPIC}
  * with the traced producer, and answers 201 with the order's ID. The card
- * {@link #DECLINED_CARD} is declined: 402, with the exception recorded on the spans. JDK HTTP
- * server, traced by {@link io.tracelet.httpserver.TracingFilter}.
+ * {@link #DECLINED_CARD} is declined: 402, with the exception recorded on the spans. A servlet in
+ * an embedded Tomcat 11, traced by {@link io.tracelet.servlet.TracingFilter}, which names the span
+ * after the servlet's mapping ({@code POST /orders}).
  */
 final class OrdersService implements AutoCloseable {
   /** Where placed orders go; {@link ShippingService} reads them. */
@@ -46,11 +48,10 @@ final class OrdersService implements AutoCloseable {
   private final Tracing tracing;
   private final Tracer tracer;
   private final Producer<String, String> producer;
-  private final ExecutorService executor;
-  private final HttpServer server;
+  private final ServletServer server;
   private final AtomicInteger orderNumbers = new AtomicInteger();
 
-  private OrdersService(Tracing tracing, String kafkaBootstrapServers) throws IOException {
+  private OrdersService(Tracing tracing, String kafkaBootstrapServers) throws Exception {
     this.tracing = tracing;
     this.tracer = tracing.tracer();
     this.producer = KafkaTracing.create(tracing).producer(new KafkaProducer<>(Map.of(
@@ -59,8 +60,18 @@ final class OrdersService implements AutoCloseable {
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis()),
         new StringSerializer(), new StringSerializer()));
-    this.executor = Executors.newFixedThreadPool(4, Threads.named("orders-http"));
-    this.server = Http.serveTraced(tracing, "/orders", this::handle, executor);
+    ServletServer server;
+    try {
+      server = ServletServer.start(tracing, "/orders", new HttpServlet() {
+        @Override protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+          handle(request, response);
+        }
+      }, 4);
+    } catch (Exception | Error e) {
+      producer.close(SEND_TIMEOUT);
+      throw e;
+    }
+    this.server = server;
   }
 
   /**
@@ -78,20 +89,19 @@ final class OrdersService implements AutoCloseable {
 
   /** Where {@code web} posts orders. */
   URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/orders");
+    return URI.create("http://127.0.0.1:" + server.port() + "/orders");
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    tracer.currentSpan().name("POST /orders");
-    if (!Http.requirePost(exchange)) return;
-    Map<String, String> form = Http.form(exchange);
-    String item = form.getOrDefault("item", "");
-    String card = form.getOrDefault("card", "");
+  /** Answers a POST (the servlet answers 405 to any other method). */
+  private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    request.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    String item = parameter(request, "item");
+    String card = parameter(request, "card");
     long cents;
     try {
-      cents = Long.parseLong(form.getOrDefault("cents", ""));
+      cents = Long.parseLong(parameter(request, "cents"));
     } catch (NumberFormatException e) {
-      Http.respond(exchange, 400, "cents must be a whole number");
+      respond(response, 400, "cents must be a whole number");
       return;
     }
     try {
@@ -99,7 +109,7 @@ final class OrdersService implements AutoCloseable {
     } catch (PaymentDeclinedException e) {
       tracer.currentSpan().error(e);
       LOG.warn("not placing the order: {}", e.getMessage());
-      Http.respond(exchange, 402, e.getMessage());
+      respond(response, 402, e.getMessage());
       return;
     }
     String orderId = "o-" + orderNumbers.incrementAndGet();
@@ -108,14 +118,26 @@ final class OrdersService implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) { // the send span has the cause
       tracer.currentSpan().error(e);
       LOG.error("order {} could not be published to Kafka", orderId, e);
-      Http.respond(exchange, 503, "order " + orderId + " could not be published: " + e);
+      respond(response, 503, "order " + orderId + " could not be published: " + e);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while publishing order " + orderId, e);
     }
     LOG.info("order {} ({}) published to Kafka topic {}", orderId, item, TOPIC);
-    Http.respond(exchange, 201, orderId);
+    respond(response, 201, orderId);
+  }
+
+  private static String parameter(HttpServletRequest request, String name) {
+    String value = request.getParameter(name);
+    return value == null ? "" : value;
+  }
+
+  /** Answers with {@code status} and {@code text} as the plain-text body. */
+  private static void respond(HttpServletResponse response, int status, String text) throws IOException {
+    response.setStatus(status);
+    response.setContentType("text/plain; charset=utf-8");
+    response.getWriter().write(text + "\n");
   }
 
   private void charge(String card, long cents) {
@@ -129,11 +151,13 @@ final class OrdersService implements AutoCloseable {
   }
 
   /** Stops serving at once (an order in progress is cut short), closes the producer, then its tracing. */
-  @Override public void close() {
-    server.stop(0);
-    executor.shutdown();
-    producer.close(SEND_TIMEOUT);
-    tracing.close();
+  @Override public void close() throws LifecycleException {
+    try {
+      server.close();
+    } finally {
+      producer.close(SEND_TIMEOUT);
+      tracing.close();
+    }
   }
 
   /** The payment provider said no. */

@@ -13,8 +13,8 @@ import java.util.Map;
  * own {@link io.tracelet.Tracing}, talking over real sockets:
  *
  * <pre>
- * web  --gRPC-->  inventory
- * web  --HTTP (OkHttp)-->  orders  --Kafka topic "orders"-->  shipping
+ * web (JDK HttpServer)  --gRPC-->  inventory (Netty)
+ * web  --HTTP (JDK HttpClient)-->  orders (servlet in Tomcat)  --Kafka topic "orders"-->  shipping
  * </pre>
  *
  * <p>{@code orders} and {@code shipping} prefer to report through Kafka, {@code web} and

@@ -13,21 +13,18 @@ import io.tracelet.Tracer;
 import io.tracelet.Tracing;
 import io.tracelet.TracingCounters;
 import io.tracelet.grpc.TracingClientInterceptor;
-import io.tracelet.okhttp.TracingCallFactory;
+import io.tracelet.jdk.httpclient.TracingHttpClient;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +32,13 @@ import org.slf4j.LoggerFactory;
  * The {@code web} service, where a purchase starts: {@code POST /checkout} (form fields
  * {@code item} and {@code card}). It quotes the price and screens the card for fraud on a worker
  * pool (wrapped, so that work stays in the request's trace) while it reserves the item at
- * {@code inventory} over gRPC; then it places the order at {@code orders} over HTTP with OkHttp.
+ * {@code inventory} over gRPC; then it places the order at {@code orders} over HTTP with the JDK's
+ * {@code HttpClient}.
  * It answers 200 with the order's ID, or the failure's status with the reason, and always the
  * trace ID in the header {@value #TRACE_ID_HEADER}.
  *
  * <p>JDK HTTP server traced by {@link io.tracelet.httpserver.TracingFilter}, gRPC channel by
- * {@link TracingClientInterceptor}, OkHttp by {@link TracingCallFactory}.
+ * {@link TracingClientInterceptor}, the JDK's {@code HttpClient} by {@link TracingHttpClient}.
  */
 @SuppressWarnings("try") // close() waits for threads to stop, and may be interrupted
 final class WebService implements AutoCloseable {
@@ -50,7 +48,7 @@ final class WebService implements AutoCloseable {
   static final String NAME = "web";
 
   private static final Logger LOG = LoggerFactory.getLogger(NAME);
-  private static final MediaType FORM = MediaType.get("application/x-www-form-urlencoded");
+  private static final String FORM = "application/x-www-form-urlencoded";
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration QUOTE_TIME = Duration.ofMillis(30);
   private static final Duration SCREENING_TIME = Duration.ofMillis(20);
@@ -59,8 +57,8 @@ final class WebService implements AutoCloseable {
   private final Tracer tracer;
   private final URI ordersUrl;
   private final ManagedChannel inventory;
-  private final OkHttpClient okHttp;
-  private final Call.Factory http;
+  private final ExecutorService httpThreads;
+  private final TracingHttpClient http;
   private final ExecutorService workers;
   private final ExecutorService requestThreads;
   private final HttpServer server;
@@ -73,8 +71,12 @@ final class WebService implements AutoCloseable {
         .usePlaintext()
         .intercept(TracingClientInterceptor.create(tracing))
         .build();
-    this.okHttp = new OkHttpClient.Builder().callTimeout(CALL_TIMEOUT).build();
-    this.http = TracingCallFactory.create(tracing, okHttp);
+    this.httpThreads = Executors.newFixedThreadPool(2, Threads.named("web-http-client"));
+    this.http = TracingHttpClient.create(tracing, HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CALL_TIMEOUT)
+        .executor(httpThreads)
+        .build());
     // Wrapped: each task runs with the span that was current where it was submitted.
     this.workers = tracing.currentContext().wrap(Executors.newFixedThreadPool(2, Threads.named("web-worker")));
     this.requestThreads = Executors.newFixedThreadPool(4, Threads.named("web-http"));
@@ -142,17 +144,26 @@ final class WebService implements AutoCloseable {
 
   private String placeOrder(String item, String card, long cents) {
     String form = Http.form(Map.of("item", item, "card", card, "cents", Long.toString(cents)));
-    Request request = new Request.Builder().url(ordersUrl.toString()).post(RequestBody.create(form, FORM)).build();
-    try (Response response = http.newCall(request).execute()) {
-      String body = response.body() == null ? "" : response.body().string().strip();
-      if (response.code() != 201) {
-        throw new CheckoutException(response.code() < 500 ? response.code() : 502,
-            "orders answered " + response.code() + ": " + body);
-      }
-      return body;
+    HttpRequest request = HttpRequest.newBuilder(ordersUrl)
+        .timeout(CALL_TIMEOUT)
+        .header("Content-Type", FORM)
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new CheckoutException(502, "orders failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CheckoutException(503, "interrupted while placing the order", e);
     }
+    String body = response.body().strip();
+    if (response.statusCode() != 201) {
+      throw new CheckoutException(response.statusCode() < 500 ? response.statusCode() : 502,
+          "orders answered " + response.statusCode() + ": " + body);
+    }
+    return body;
   }
 
   /** Stops serving at once (a request in progress is cut short), closes its clients, then its tracing. */
@@ -162,8 +173,8 @@ final class WebService implements AutoCloseable {
     workers.shutdown();
     inventory.shutdown();
     if (!inventory.awaitTermination(10, TimeUnit.SECONDS)) inventory.shutdownNow();
-    okHttp.dispatcher().executorService().shutdown();
-    okHttp.connectionPool().evictAll();
+    http.close(); // JDK 21 and later; before, its selector thread ends once the client is unreachable
+    httpThreads.shutdown();
     tracing.close();
   }
 

@@ -112,14 +112,16 @@ class DemoEndToEndTest {
     assertThat(reserved.kind()).isEqualTo(Span.Kind.SERVER);
     assertThat(reserved.parentId()).isEqualTo(reserve.id());
     assertThat(reserved.tags()).containsEntry("grpc.status_code", "OK");
-    // web --HTTP (OkHttp)--> orders
+    // web --HTTP (JDK HttpClient)--> orders (servlet)
     Span post = trace.span("web", "post");
     assertThat(post.kind()).isEqualTo(Span.Kind.CLIENT);
     assertThat(post.parentId()).isEqualTo(checkout.id());
+    assertThat(post.tags()).containsEntry("http.path", "/orders").containsEntry("http.status_code", "201");
     Span orders = trace.span("orders", "post /orders");
     assertThat(orders.kind()).isEqualTo(Span.Kind.SERVER);
     assertThat(orders.parentId()).isEqualTo(post.id());
-    assertThat(orders.tags()).containsEntry("http.status_code", "201");
+    // The servlet filter names the span after the servlet's mapping, and tags it as the route.
+    assertThat(orders.tags()).containsEntry("http.status_code", "201").containsEntry("http.route", "/orders");
     assertThat(trace.span("orders", "charge card").parentId()).isEqualTo(orders.id());
     // orders --Kafka--> shipping
     Span send = trace.span("orders", "send");
