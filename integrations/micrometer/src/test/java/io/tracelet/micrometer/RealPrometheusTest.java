@@ -14,6 +14,7 @@ import io.tracelet.SpanKind;
 import io.tracelet.Tracing;
 import io.tracelet.metrics.SpanMetrics;
 import io.tracelet.testing.InMemoryReporter;
+import io.tracelet.testing.servers.PrometheusClient;
 import io.tracelet.testing.servers.PrometheusServer;
 import io.tracelet.testing.servers.PrometheusServerExtension;
 import java.io.IOException;
@@ -165,7 +166,7 @@ class RealPrometheusTest {
     get("/purchase", 30);
 
     // The counts, exact, under the connector's labels.
-    List<PrometheusServer.Sample> failed = prometheus.awaitQuery(selector("STATUS_CODE_ERROR"),
+    List<PrometheusClient.Sample> failed = prometheus.awaitQuery(selector("STATUS_CODE_ERROR"),
         samples -> samples.size() == 1 && samples.get(0).value() == 11.0, TIMEOUT);
     assertThat(failed.get(0).labels()).containsOnlyKeys("__name__", "job", "instance", "service_name", "span_name",
         "span_kind", "status_code").containsAllEntriesOf(Map.of("service_name", SERVICE,
@@ -174,7 +175,7 @@ class RealPrometheusTest {
         TIMEOUT);
     prometheus.awaitQuery("traces_span_metrics_calls_total{job=\"" + JOB + "\",span_name=\"GET /q\\\"x\\\\y\"}",
         samples -> samples.size() == 1 && samples.get(0).value() == 1.0, TIMEOUT);
-    List<PrometheusServer.Sample> buckets = prometheus.query(
+    List<PrometheusClient.Sample> buckets = prometheus.query(
         "traces_span_metrics_duration_seconds_bucket{job=\"" + JOB + "\",span_name=\"POST /purchase\",status_code=\"STATUS_CODE_ERROR\"}");
     assertThat(buckets).extracting(s -> s.labels().get("le")).containsExactlyInAnyOrder("0.002", "0.004", "0.006",
         "0.008", "0.01", "0.05", "0.1", "0.2", "0.4", "0.8", "1.0", "1.4", "2.0", "5.0", "10.0", "15.0", "+Inf");
@@ -182,7 +183,7 @@ class RealPrometheusTest {
         .satisfies(s -> assertThat(s.value()).isEqualTo(11.0));
 
     // Exemplars: trace IDs of requests this service recorded.
-    List<PrometheusServer.Exemplar> exemplars = prometheus.awaitExemplars(
+    List<PrometheusClient.Exemplar> exemplars = prometheus.awaitExemplars(
         "traces_span_metrics_duration_seconds_bucket{job=\"" + JOB + "\"}", Duration.ofMinutes(5),
         found -> !found.isEmpty(), TIMEOUT);
     assertThat(exemplars).allSatisfy(e -> {
@@ -192,7 +193,7 @@ class RealPrometheusTest {
     });
 
     // The error ratio (11 of 33 in all; 10 of 30 since the first scrape) fires the alert.
-    List<PrometheusServer.Alert> alerts = prometheus.awaitAlerts(found -> found.stream().anyMatch(a ->
+    List<PrometheusClient.Alert> alerts = prometheus.awaitAlerts(found -> found.stream().anyMatch(a ->
         a.name().equals("TraceletHighErrorRatio") && SERVICE.equals(a.labels().get("service_name"))
             && a.state().equals("firing")), TIMEOUT);
     assertThat(alerts).filteredOn(a -> a.name().equals("TraceletHighErrorRatio")).singleElement().satisfies(a -> {

@@ -4,23 +4,17 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
  * A real Prometheus server (the {@code prometheus} program, Debian's package {@code prometheus}) on
@@ -32,9 +26,9 @@ import java.util.function.Supplier;
  * that {@link #close()} deletes.
  *
  * <p>One server serves every test of the test JVM: give targets and rules names of your own, and
- * select series by labels your test owns. Read it through its HTTP API: {@link #query},
- * {@link #exemplars}, {@link #alerts}, each with an {@code await} form that polls until an answer
- * satisfies the test or a deadline passes.
+ * select series by labels your test owns. Read it through its HTTP API ({@link #client()}, and the
+ * shortcuts {@link #query}, {@link #exemplars}, {@link #alerts}, each with an {@code await} form that
+ * polls until an answer satisfies the test or a deadline passes).
  *
  * <p>The program is looked up on the {@code PATH} ({@link #executable}); it is not fetched. Its
  * process ends with the test JVM, however that ends. Thread-safe; reading methods send one HTTP
@@ -42,20 +36,18 @@ import java.util.function.Supplier;
  */
 public final class PrometheusServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(1);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration POLL_PAUSE = Duration.ofMillis(200);
   private static final String READY_TEXT = "Server is ready to receive web requests.";
   /** How often it scrapes its targets and evaluates its rules. */
   public static final Duration INTERVAL = Duration.ofSeconds(1);
 
   private final JavaProcess process;
   private final int port;
-  private final HttpClient http;
+  private final PrometheusClient client;
 
   private PrometheusServer(JavaProcess process, int port) {
     this.process = process;
     this.port = port;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT).build();
+    this.client = new PrometheusClient(baseUrl(), process::isRunning);
   }
 
   /** For a program that is not a JUnit test (the extension shares one server per test JVM). */
@@ -166,22 +158,35 @@ public final class PrometheusServer implements AutoCloseable {
    * @throws AssertionError when no scrape succeeds within 30 seconds; the message says why
    */
   public void scrape(String job, String hostAndPort, String metricsPath) {
-    Objects.requireNonNull(job, "job == null");
-    if (!job.matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("a job name of letters, digits, _ . -: " + job);
-    String targets = "[{\"targets\":[" + quote(hostAndPort) + "],\"labels\":{\"job\":" + quote(job)
-        + ",\"__metrics_path__\":" + quote(metricsPath) + "}}]\n";
-    writeAtomically(process.directory().resolve("targets").resolve(job + ".json"), targets);
-    await("a successful scrape of " + hostAndPort + metricsPath + " as job " + job, Duration.ofSeconds(30),
+    addTargets(job, List.of(hostAndPort), metricsPath);
+    client.await("a successful scrape of " + hostAndPort + metricsPath + " as job " + job, Duration.ofSeconds(30),
         () -> {
           Object seen = "no such target yet";
-          for (Object t : list(map(data(get("/api/v1/targets?state=active"))).get("activeTargets"))) {
-            Map<String, Object> target = map(t);
-            if (!job.equals(map(target.get("labels")).get("job"))) continue;
+          for (Object t : PrometheusClient.list(PrometheusClient.map(client.data("/api/v1/targets?state=active"))
+              .get("activeTargets"))) {
+            Map<String, Object> target = PrometheusClient.map(t);
+            if (!job.equals(PrometheusClient.map(target.get("labels")).get("job"))) continue;
             if ("up".equals(target.get("health"))) return target;
             seen = target;
           }
-          return new Last(seen);
+          return new PrometheusClient.Last(seen);
         });
+  }
+
+  /**
+   * Scrapes each of {@code hostsAndPorts} (each {@code host:port}) at {@code metricsPath} every
+   * second as the job {@code job}, replacing what an earlier call gave for that job, and returns at
+   * once: Prometheus takes them up within about 5 seconds, and scrapes that find nothing listening
+   * yet just fail until something does.
+   */
+  public void addTargets(String job, List<String> hostsAndPorts, String metricsPath) {
+    Objects.requireNonNull(job, "job == null");
+    if (!job.matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("a job name of letters, digits, _ . -: " + job);
+    StringBuilder targets = new StringBuilder("[{\"targets\":[");
+    for (int i = 0; i < hostsAndPorts.size(); i++) targets.append(i == 0 ? "" : ",").append(quote(hostsAndPorts.get(i)));
+    targets.append("],\"labels\":{\"job\":").append(quote(job)).append(",\"__metrics_path__\":")
+        .append(quote(metricsPath)).append("}}]\n");
+    writeAtomically(process.directory().resolve("targets").resolve(job + ".json"), targets.toString());
   }
 
   /** Stops scraping the job {@code job}; its series stay in storage. */
@@ -204,7 +209,7 @@ public final class PrometheusServer implements AutoCloseable {
     Objects.requireNonNull(yaml, "yaml == null");
     if (!name.matches("[A-Za-z0-9_.-]+")) throw new IllegalArgumentException("a name of letters, digits, _ . -: " + name);
     writeAtomically(process.directory().resolve("rules").resolve(name + ".yml"), yaml);
-    HttpResponse<String> reload = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/-/reload"))
+    HttpResponse<String> reload = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/-/reload"))
         .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build());
     if (reload.statusCode() != 200) {
       throw new IllegalStateException("Prometheus refused the rules " + name + ": " + reload.statusCode() + " "
@@ -212,97 +217,41 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  /** One series of an instant query's answer: its labels (the name under {@code __name__}) and value. */
-  public record Sample(Map<String, String> labels, double value) {
+  /** The server's HTTP API: {@link #query}, {@link #exemplars}, {@link #alerts} and their await forms. */
+  public PrometheusClient client() {
+    return client;
   }
 
-  /**
-   * One exemplar as {@code /api/v1/query_exemplars} answers it: the labels of its series, its own
-   * labels ({@code trace_id}, {@code span_id}), the value observed and when (epoch seconds).
-   */
-  public record Exemplar(Map<String, String> seriesLabels, Map<String, String> labels, double value,
-      double timestamp) {
+  /** {@link PrometheusClient#query}. */
+  public List<PrometheusClient.Sample> query(String promql) {
+    return client.query(promql);
   }
 
-  /** An alert as {@code /api/v1/alerts} answers it: {@code state} is {@code pending} or {@code firing}. */
-  public record Alert(Map<String, String> labels, Map<String, String> annotations, String state, String value) {
-    /** The alert's name, its label {@code alertname}. */
-    public String name() {
-      return labels.get("alertname");
-    }
+  /** {@link PrometheusClient#exemplars}. */
+  public List<PrometheusClient.Exemplar> exemplars(String promql, Duration lookback) {
+    return client.exemplars(promql, lookback);
   }
 
-  /** The answer to the instant query {@code promql}, now. */
-  public List<Sample> query(String promql) {
-    Map<String, Object> data = map(data(get("/api/v1/query?query=" + encode(promql))));
-    List<Sample> samples = new ArrayList<>();
-    if (!"vector".equals(data.get("resultType"))) {
-      throw new IllegalArgumentException("not a query for a vector: " + promql + " gives " + data.get("resultType"));
-    }
-    for (Object r : list(data.get("result"))) {
-      Map<String, Object> result = map(r);
-      samples.add(new Sample(strings(result.get("metric")), Double.parseDouble((String) list(result.get("value")).get(1))));
-    }
-    return samples;
+  /** {@link PrometheusClient#alerts}. */
+  public List<PrometheusClient.Alert> alerts() {
+    return client.alerts();
   }
 
-  /** The exemplars of the series {@code promql} selects, over the last {@code lookback}. */
-  public List<Exemplar> exemplars(String promql, Duration lookback) {
-    Instant end = Instant.now().plusSeconds(1);
-    Instant start = end.minus(lookback);
-    Object data = data(get("/api/v1/query_exemplars?query=" + encode(promql) + "&start=" + start.getEpochSecond()
-        + "&end=" + end.getEpochSecond()));
-    List<Exemplar> exemplars = new ArrayList<>();
-    for (Object s : list(data)) {
-      Map<String, Object> series = map(s);
-      Map<String, String> seriesLabels = strings(series.get("seriesLabels"));
-      for (Object e : list(series.get("exemplars"))) {
-        Map<String, Object> exemplar = map(e);
-        exemplars.add(new Exemplar(seriesLabels, strings(exemplar.get("labels")),
-            Double.parseDouble((String) exemplar.get("value")), ((Number) exemplar.get("timestamp")).doubleValue()));
-      }
-    }
-    return exemplars;
-  }
-
-  /** The alerts pending or firing now. */
-  public List<Alert> alerts() {
-    List<Alert> alerts = new ArrayList<>();
-    for (Object a : list(map(data(get("/api/v1/alerts"))).get("alerts"))) {
-      Map<String, Object> alert = map(a);
-      alerts.add(new Alert(strings(alert.get("labels")), strings(alert.get("annotations")),
-          (String) alert.get("state"), (String) alert.get("value")));
-    }
-    return alerts;
-  }
-
-  /**
-   * Polls {@link #query} every 200 ms until its answer satisfies {@code until}, and returns it.
-   *
-   * @throws AssertionError when {@code timeout} passes first; the message shows the last answer
-   */
-  public List<Sample> awaitQuery(String promql, Predicate<List<Sample>> until, Duration timeout) {
-    return await("an answer to " + promql, timeout, () -> {
-      List<Sample> answer = query(promql);
-      return until.test(answer) ? answer : new Last(answer);
-    });
-  }
-
-  /** Polls {@link #exemplars} as {@link #awaitQuery} polls queries. */
-  public List<Exemplar> awaitExemplars(String promql, Duration lookback, Predicate<List<Exemplar>> until,
+  /** {@link PrometheusClient#awaitQuery}; fails at once if the server stops. */
+  public List<PrometheusClient.Sample> awaitQuery(String promql, Predicate<List<PrometheusClient.Sample>> until,
       Duration timeout) {
-    return await("exemplars of " + promql, timeout, () -> {
-      List<Exemplar> answer = exemplars(promql, lookback);
-      return until.test(answer) ? answer : new Last(answer);
-    });
+    return client.awaitQuery(promql, until, timeout);
   }
 
-  /** Polls {@link #alerts} as {@link #awaitQuery} polls queries. */
-  public List<Alert> awaitAlerts(Predicate<List<Alert>> until, Duration timeout) {
-    return await("alerts", timeout, () -> {
-      List<Alert> answer = alerts();
-      return until.test(answer) ? answer : new Last(answer);
-    });
+  /** {@link PrometheusClient#awaitExemplars}; fails at once if the server stops. */
+  public List<PrometheusClient.Exemplar> awaitExemplars(String promql, Duration lookback,
+      Predicate<List<PrometheusClient.Exemplar>> until, Duration timeout) {
+    return client.awaitExemplars(promql, lookback, until, timeout);
+  }
+
+  /** {@link PrometheusClient#awaitAlerts}; fails at once if the server stops. */
+  public List<PrometheusClient.Alert> awaitAlerts(Predicate<List<PrometheusClient.Alert>> until, Duration timeout) {
+    return client.awaitAlerts(until, timeout);
   }
 
   /** True while the server runs. */
@@ -317,71 +266,6 @@ public final class PrometheusServer implements AutoCloseable {
   /** Stops the server and deletes its directory. For servers from {@link #newBuilder()}; the extension closes its own. */
   @Override public void close() {
     process.close();
-  }
-
-  // An answer that did not satisfy the caller, kept for the failure message.
-  private record Last(Object answer) {
-  }
-
-  // Calls poll every 200 ms until it returns something other than null or Last, and returns that.
-  @SuppressWarnings("unchecked")
-  private <T> T await(String what, Duration timeout, Supplier<Object> poll) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Object last = null;
-    do {
-      try {
-        Object answer = poll.get();
-        if (answer != null && !(answer instanceof Last)) return (T) answer;
-        last = answer instanceof Last l ? l.answer() : answer;
-      } catch (UncheckedIOException | IllegalStateException e) {
-        last = e.toString(); // not ready yet, or a refusal to retry until the deadline
-      }
-      if (process.exitsWithin(POLL_PAUSE)) throw new AssertionError(this + " is not running: " + process.failure("exited"));
-    } while (System.nanoTime() - deadline < 0L);
-    throw new AssertionError("Expected " + what + " from " + this + " within " + timeout + "; the last answer was "
-        + last + ". Its targets: " + targets());
-  }
-
-  // Each scrape target's job, health and last error, for failure messages.
-  private String targets() {
-    try {
-      List<String> targets = new ArrayList<>();
-      for (Object t : list(map(data(get("/api/v1/targets?state=active"))).get("activeTargets"))) {
-        Map<String, Object> target = map(t);
-        targets.add(map(target.get("labels")).get("job") + " " + target.get("scrapeUrl") + " " + target.get("health")
-            + (String.valueOf(target.get("lastError")).isEmpty() ? "" : " (" + target.get("lastError") + ")"));
-      }
-      return targets.toString();
-    } catch (RuntimeException e) {
-      return "unknown (" + e + ")";
-    }
-  }
-
-  private Object data(HttpResponse<String> response) {
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + " "
-          + response.body().strip());
-    }
-    Map<String, Object> body = map(Json.parse(response.body()));
-    if (!"success".equals(body.get("status"))) {
-      throw new IllegalStateException(response.request().uri() + " answered " + response.body().strip());
-    }
-    return body.get("data");
-  }
-
-  private HttpResponse<String> get(String pathAndQuery) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery)).timeout(REQUEST_TIMEOUT).build());
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during " + request.method() + " " + request.uri(), e);
-    }
   }
 
   // Written beside, then moved into place: Prometheus watches these folders and must never read half a file.
@@ -430,25 +314,5 @@ public final class PrometheusServer implements AutoCloseable {
       }
     }
     return q.append('"').toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o) {
-    return o == null ? List.of() : (List<Object>) o;
-  }
-
-  private static Map<String, String> strings(Object o) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    if (o != null) map(o).forEach((k, v) -> labels.put(k, String.valueOf(v)));
-    return labels;
   }
 }

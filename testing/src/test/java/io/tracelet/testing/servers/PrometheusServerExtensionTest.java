@@ -56,14 +56,14 @@ class PrometheusServerExtensionTest {
     prometheus.scrape("launcher-test", "127.0.0.1:" + target.getAddress().getPort(), "/custom/metrics");
 
     assertThat(accept.get()).startsWith("application/openmetrics-text");
-    List<PrometheusServer.Sample> samples = prometheus.awaitQuery("launcher_test_calls_total{job=\"launcher-test\"}",
+    List<PrometheusClient.Sample> samples = prometheus.awaitQuery("launcher_test_calls_total{job=\"launcher-test\"}",
         answer -> !answer.isEmpty(), TIMEOUT);
     assertThat(samples).singleElement().satisfies(sample -> {
       assertThat(sample.value()).isEqualTo(7.0);
       assertThat(sample.labels()).containsEntry("outcome", "fail").containsEntry("job", "launcher-test")
           .containsEntry("__name__", "launcher_test_calls_total");
     });
-    List<PrometheusServer.Exemplar> exemplars = prometheus.awaitExemplars("launcher_test_calls_total{job=\"launcher-test\"}",
+    List<PrometheusClient.Exemplar> exemplars = prometheus.awaitExemplars("launcher_test_calls_total{job=\"launcher-test\"}",
         Duration.ofMinutes(5), answer -> !answer.isEmpty(), TIMEOUT);
     assertThat(exemplars).first().satisfies(exemplar -> {
       assertThat(exemplar.labels()).containsExactly(Map.entry("trace_id", "463ac35c9f6413ad48485a3953bb6124"));
@@ -81,7 +81,7 @@ class PrometheusServerExtensionTest {
         + "        labels: {severity: none}\n"
         + "        annotations: {summary: 'always {{ $value }}'}\n");
 
-    List<PrometheusServer.Alert> alerts = prometheus.awaitAlerts(
+    List<PrometheusClient.Alert> alerts = prometheus.awaitAlerts(
         answer -> answer.stream().anyMatch(a -> "LauncherTestAlways".equals(a.name())), TIMEOUT);
     assertThat(alerts).filteredOn(a -> "LauncherTestAlways".equals(a.name())).singleElement().satisfies(alert -> {
       assertThat(alert.state()).isEqualTo("firing"); // no for: it fires at once
