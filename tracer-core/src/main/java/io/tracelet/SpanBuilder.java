@@ -158,17 +158,26 @@ public final class SpanBuilder {
     boolean sampled = debug || (parent != null && parent.hasSamplingDecision()
         ? parent.isSampled() : state.sample(traceId, name, kind));
     if (!sampled && state.keeper == null) {
-      SpanMeter meter = state.meter;
-      if (meter == null || !meter.measures(kind, isLocalRoot(parent))) {
-        return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
-      }
-      return MeasuredSpan.start(state, parent, traceIdHigh, traceId, spanId, name, kind, startTimestamp);
+      return unsampled(state, name, kind, startTimestamp, parent, traceIdHigh, traceId, spanId);
     }
     int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)
         | (debug ? TraceContext.DEBUG : 0) | TraceContext.LOCAL
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
     return record(state, name, kind, startTimestamp, parent, localParent, remoteEndpoint,
         tagCount, key0, value0, key1, value1, moreTags, traceIdHigh, traceId, spanId, flags);
+  }
+
+  /**
+   * The span of a head-unsampled trace without a keep policy: the no-op, or, for a kind that span
+   * metrics measure, a span that records what they need.
+   */
+  private static Span unsampled(TracingState state, String name, SpanKind kind, long startTimestamp,
+      TraceContext parent, long traceIdHigh, long traceId, long spanId) {
+    SpanMeter meter = state.meter;
+    if (meter == null || !meter.measures(kind, isLocalRoot(parent))) {
+      return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
+    }
+    return MeasuredSpan.start(state, parent, traceIdHigh, traceId, spanId, name, kind, startTimestamp);
   }
 
   /** A recording span: sampled, or provisional under a keep policy (flags without SAMPLED). */

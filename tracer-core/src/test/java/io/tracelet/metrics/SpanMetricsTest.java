@@ -383,7 +383,7 @@ class SpanMetricsTest {
     assertThat(metrics.durationBuckets()).containsExactly(Duration.ofMillis(1), Duration.ofMillis(10));
   }
 
-  @Test void aMeasurementIsOnlyMadeForListeners() {
+  @Test void aListenerSeesTheSpansOwnContext() {
     // A measurement's context is the span's own: a listener may keep its IDs.
     SpanMetrics metrics = SpanMetrics.newBuilder().build();
     List<TraceContext> contexts = new ArrayList<>();
