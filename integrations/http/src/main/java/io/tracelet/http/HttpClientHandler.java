@@ -23,7 +23,8 @@ import java.util.Objects;
  * decided parent always wins. The span is named after the method. Tags: {@code http.method},
  * {@code http.path}, {@code http.status_code}; {@code error} with the status code for a 5xx, or the
  * failure's message (the exception is recorded on the span). The remote endpoint is the IP and port
- * of the request's URL (a host name is never resolved: a name gives the port only).
+ * of the request's URL, or of where it was redirected to when the integration says so
+ * ({@link #redirected}); a host name is never resolved: a name gives the port only.
  *
  * <p>The propagator's headers are set on the request, replacing any it had. When the response carries
  * the W3C {@code server-timing} trace metric saying the server kept this trace, a span that was not
@@ -113,6 +114,15 @@ public final class HttpClientHandler {
     Span span = builder.start();
     propagator.inject(span.context(), request, adapter::setHeader);
     return span;
+  }
+
+  /**
+   * Sets the span's remote endpoint to {@code host} and {@code port} (0: unknown): for a call that ended
+   * at another host or port than it started, after the client followed a redirect. A host name is not
+   * resolved (the port only). Call it before {@link #handleReceive}.
+   */
+  public void redirected(Span span, String host, int port) {
+    if (span.isRecording()) span.remoteEndpoint(Endpoint.of(null, host, Math.max(port, 0)));
   }
 
   /**

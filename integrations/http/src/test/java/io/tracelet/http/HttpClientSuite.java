@@ -42,13 +42,14 @@ import org.junit.jupiter.api.Test;
 /**
  * What every Tracelet HTTP client integration proves, against a real JDK HTTP server on 127.0.0.1
  * that records the headers each request carried: propagation in W3C and B3, parent and child, 4xx
- * and 5xx, a refused connection, redirects, asynchronous callbacks in the caller's trace, caller-set
- * trace headers replaced, the {@code server-timing} signal, and request sampling rules.
+ * and 5xx, a refused connection, redirects, asynchronous callbacks in the caller's trace, a cancelled
+ * asynchronous call, caller-set trace headers replaced, a header value the library refuses, the
+ * {@code server-timing} signal (and malformed answers of it), and request sampling rules.
  *
  * <p>The server answers {@code /status/N} with N, {@code /redirect} with a 302 to {@code /ok},
  * {@code /timing} with a {@code server-timing} metric saying it kept the caller's trace,
- * {@code /latched} with 200 once the test lets it, and any
- * other path with 200 {@code ok}.
+ * {@code /bad-timing} with malformed {@code server-timing} values, {@code /latched} with 200 once
+ * the test lets it (or the test ends), and any other path with 200 {@code ok}.
  *
  * @param <C> the traced client
  */
@@ -71,9 +72,10 @@ public abstract class HttpClientSuite<C> {
   /**
    * An asynchronous GET of {@code uri}, made on the calling thread: {@code callback} must run in the
    * library's own completion callback (a {@code CompletableFuture} stage, an OkHttp {@code Callback}...),
-   * with the status or the failure.
+   * with the status or the failure. Returns what cancels the call as the library's users do
+   * ({@code future.cancel(true)}, {@code call.cancel()}...).
    */
-  protected abstract void getAsync(C client, URI uri, Callback callback) throws Exception;
+  protected abstract Runnable getAsync(C client, URI uri, Callback callback) throws Exception;
 
   /** The completion an asynchronous call reports to. */
   @FunctionalInterface
@@ -90,6 +92,7 @@ public abstract class HttpClientSuite<C> {
   private final List<C> clients = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1); // holds /latched until the test releases it
   private final LinkedBlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  private volatile boolean headerInjected; // a request arrived with the header x-injected
   private final ExecutorService serverThreads = Executors.newFixedThreadPool(2);
   private HttpServer server;
 
@@ -101,6 +104,7 @@ public abstract class HttpClientSuite<C> {
   }
 
   @AfterEach final void stopAll() throws Exception {
+    release.countDown(); // a /latched request a test left waiting ends now
     for (C client : clients) closeClient(client);
     server.stop(0);
     serverThreads.shutdownNow();
@@ -110,6 +114,7 @@ public abstract class HttpClientSuite<C> {
   private void serve(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     var headers = exchange.getRequestHeaders();
+    if (headers.containsKey("x-injected")) headerInjected = true;
     seen.add(new Seen(path, joined(headers.get("traceparent")), joined(headers.get("tracestate")),
         joined(headers.get("X-B3-TraceId")),
         joined(headers.get("X-B3-SpanId")), joined(headers.get("X-B3-Sampled"))));
@@ -131,12 +136,22 @@ public abstract class HttpClientSuite<C> {
       TraceContext caller = Propagators.w3c().extract(headers, (h, k) -> joined(h.get(k)));
       if (caller != null) exchange.getResponseHeaders().set(ServerTiming.HEADER, ServerTiming.format(caller, true));
     }
+    if (path.equals("/bad-timing")) {
+      for (String value : BAD_TIMINGS) exchange.getResponseHeaders().add(ServerTiming.HEADER, value);
+    }
     byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(code, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
   }
+
+  /** Malformed {@code server-timing} values, and one saying another trace was kept: none may keep the caller's. */
+  private static final List<String> BAD_TIMINGS = List.of(
+      "trace;desc=zzzz",
+      "trace;desc=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", // someone else's trace
+      "trace;desc=00-00000000000000000000000000000000-0000000000000000-01",
+      "trace;desc=", "trace", ";;;==,,\"", "trace;desc=" + "f".repeat(6000));
 
   private static String joined(List<String> values) {
     return values == null || values.isEmpty() ? null : String.join(",", values);
@@ -365,5 +380,64 @@ public abstract class HttpClientSuite<C> {
     assertThat(spans).filteredOn(s -> s.kind() == SpanKind.CLIENT).singleElement()
         .satisfies(s -> assertThat(s).hasTag("http.path", "/health/deep").hasParent(parent.context()));
     assertThat(sampledOnly(seen().traceparent())).endsWith("-01");
+  }
+
+  @Test void cancellingAnAsynchronousCallFailsItAsWithoutTracingAndTheSpanRecordsIt() throws Exception {
+    Tracing tracing = tracing(Propagators.w3c(), Sampler.always(), null);
+    C client = client(tracing, HttpRequestSampler.none());
+    CompletableFuture<Throwable> inCallback = new CompletableFuture<>();
+    Span parent = tracing.tracer().spanBuilder("parent").start();
+    Runnable cancel;
+    try (Scope ignored = parent.makeCurrent()) {
+      cancel = getAsync(client, uri("/latched"), (status, failure) ->
+          inCallback.complete(failure != null ? failure : new AssertionError("answered " + status)));
+    }
+    seen(); // the request is at the server, which holds the answer
+
+    cancel.run();
+
+    assertThat(inCallback.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the cancellation").isNotInstanceOf(AssertionError.class);
+    parent.finish();
+    FinishedSpan call = reporter.awaitSpans(2, TIMEOUT).stream()
+        .filter(s -> s.kind() == SpanKind.CLIENT).findFirst().orElseThrow();
+    assertThat(call).hasParent(parent.context()).hasNoTag("http.status_code");
+    assertThat(call.error()).as("the cancellation, recorded").isNotNull();
+  }
+
+  @Test void malformedServerTimingAnswersNeitherFailTheCallNorKeepTheTrace() throws Exception {
+    Tracing keeping = tracing(Propagators.w3c(), Sampler.never(), KeepPolicy.newBuilder().build());
+    Tracing sampled = tracing(Propagators.w3c(), Sampler.always(), null);
+
+    assertThat(get(client(keeping, HttpRequestSampler.none()), uri("/bad-timing"), Map.of())).isEqualTo(200);
+    assertThat(get(client(sampled, HttpRequestSampler.none()), uri("/bad-timing"), Map.of())).isEqualTo(200);
+
+    FinishedSpan call = clientSpan(); // only the sampled one: nothing said to keep the other
+    assertThat(call).hasTag("http.status_code", "200").hasNoError();
+    keeping.flush();
+    assertThat(reporter.spans()).hasSize(1);
+  }
+
+  @Test void aTraceHeaderValueTheLibraryRefusesIsLeftOutAndTheCallGoesOn() throws Exception {
+    Propagator refused = new Propagator() { // W3C, plus a value no HTTP library should send as it is
+      @Override public List<String> keys() {
+        return List.of("traceparent", "tracestate", "x-note");
+      }
+
+      @Override public <Q> void inject(TraceContext context, Q carrier, Setter<Q> setter) {
+        Propagators.w3c().inject(context, carrier, setter);
+        setter.set(carrier, "x-note", "caf\u00e9\r\nx-injected: 1");
+      }
+
+      @Override public <Q> TraceContext extract(Q carrier, Getter<Q> getter) {
+        return Propagators.w3c().extract(carrier, getter);
+      }
+    };
+    C client = client(tracing(refused, Sampler.always(), null), HttpRequestSampler.none());
+
+    assertThat(get(client, uri("/ok"), Map.of())).isEqualTo(200);
+
+    assertThat(sampledOnly(seen().traceparent())).isEqualTo(traceparent(clientSpan()));
+    assertThat(headerInjected).as("a header smuggled in by a line break").isFalse();
+    assertThat(clientSpan()).hasTag("http.status_code", "200").hasNoError();
   }
 }

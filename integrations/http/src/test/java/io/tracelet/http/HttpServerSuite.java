@@ -29,16 +29,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every Tracelet HTTP server integration proves, called by the JDK's HTTP client over loopback:
- * continuing W3C and B3 callers, new traces, hostile headers, 4xx and 5xx, a throwing handler, the
- * {@code server-timing} metric (a 5xx counts for a keep policy), request sampling rules, the span
- * current in the handler and, where supported, asynchronous requests.
+ * continuing W3C and B3 callers, new traces, hostile headers, 2xx, 3xx, 4xx and 5xx, a throwing
+ * handler, the {@code server-timing} metric (a 5xx counts for a keep policy), request sampling rules,
+ * the span current in the handler, and asynchronous requests.
  *
  * <p>The server under test serves, behind the integration: {@code /status/N} answering N;
- * {@code /throw} throwing {@code IllegalStateException("handler failed")}; {@code /async} (when
- * {@link #supportsAsync()}) answering 200 {@code ok} from asynchronous work on another thread, which
- * calls {@link #awaitAsyncRelease()} before it answers; any
- * other path answering 200 {@code ok}. Every handler calls {@link #handled()} where its response is
- * produced (for {@code /async}, in the asynchronous part).
+ * {@code /throw} throwing {@code IllegalStateException("handler failed")}; {@code /async}
+ * answering 200 {@code ok} from asynchronous work on another thread, which calls
+ * {@link #awaitAsyncRelease()} before it answers, with the request's span current (as the framework
+ * or the application carries it there); {@code /own-timing} answering 200 {@code ok} with a
+ * {@code server-timing} metric of its own, {@code app;dur=1}, set before the status; any other path
+ * answering 200 {@code ok}. Every handler calls
+ * {@link #handled()} where its response is produced (for {@code /async}, in the asynchronous part).
  */
 public abstract class HttpServerSuite {
   protected static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -49,9 +51,13 @@ public abstract class HttpServerSuite {
   /** Stops the server started last. */
   protected abstract void stopServer() throws Exception;
 
-  /** Whether the server serves {@code /async}; false by default. */
-  protected boolean supportsAsync() {
-    return false;
+  /**
+   * The builder of the client that calls the server (the suite sets it to time out connecting and to
+   * follow no redirect); by default the JDK's plain one. A server on HTTPS gives one with an
+   * {@code SSLContext} that trusts its certificate.
+   */
+  protected HttpClient.Builder clientBuilder() {
+    return HttpClient.newBuilder();
   }
 
   /** The route the integration knows for {@code path}, or null (the default): none. */
@@ -79,7 +85,7 @@ public abstract class HttpServerSuite {
   protected final InMemoryReporter reporter = new InMemoryReporter();
   private final LinkedBlockingQueue<Object> inHandler = new LinkedBlockingQueue<>();
   private final List<Tracing> tracings = new ArrayList<>();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private HttpClient client;
   private volatile Tracing current;
   private URI base;
 
@@ -88,7 +94,11 @@ public abstract class HttpServerSuite {
     for (Tracing tracing : tracings) tracing.close();
   }
 
-  private void start(Sampler sampler, KeepPolicy keepPolicy, HttpRequestSampler rules) throws Exception {
+  /**
+   * Starts the server under test with a tracing of service {@code server}, W3C then B3, the given
+   * sampler and keep policy (null: none), and {@code rules}; stopped after the test.
+   */
+  protected final void start(Sampler sampler, KeepPolicy keepPolicy, HttpRequestSampler rules) throws Exception {
     Tracing.Builder builder = Tracing.newBuilder()
         .serviceName("server")
         .propagator(Propagators.w3cThenB3())
@@ -99,22 +109,27 @@ public abstract class HttpServerSuite {
     if (keepPolicy != null) builder.keepPolicy(keepPolicy);
     current = builder.build();
     tracings.add(current);
+    client = clientBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     base = startServer(current, rules);
   }
 
-  private void start() throws Exception {
+  /** {@link #start(Sampler, KeepPolicy, HttpRequestSampler)}: every trace sampled, no keep policy, no rules. */
+  protected final void start() throws Exception {
     start(Sampler.always(), null, HttpRequestSampler.none());
   }
 
-  private HttpRequest.Builder request(String path) {
+  /** A request to {@code path} of the server started last, with the suite's timeout. */
+  protected final HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT);
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+  /** Sends {@code request} with the suite's client. */
+  protected final HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private FinishedSpan serverSpan() {
+  /** The one span reported: a SERVER span. */
+  protected final FinishedSpan serverSpan() {
     List<FinishedSpan> spans = reporter.awaitSpans(1, TIMEOUT);
     assertThat(spans).singleElement().satisfies(s -> assertThat(s).hasKind(SpanKind.SERVER));
     return spans.get(0);
@@ -194,6 +209,14 @@ public abstract class HttpServerSuite {
         .anySatisfy(s -> assertThat(s).hasTag("http.status_code", "404").hasNoError());
   }
 
+  @Test void aRedirectIsAnsweredAsSentAndIsNoError() throws Exception {
+    start();
+    assertThat(send(request("/status/302")).statusCode()).isEqualTo(302); // the test's client follows no redirect
+
+    FinishedSpan server = serverSpan();
+    assertThat(server).hasName(name("GET", "/status/302")).hasTag("http.status_code", "302").hasNoError();
+  }
+
   @Test void aThrowingHandlerIsRecordedAndTheSpanStillFinishes() throws Exception {
     start();
     try {
@@ -214,6 +237,17 @@ public abstract class HttpServerSuite {
     assertThat(timing.traceIdHex()).endsWith(String.format("%016x", server.traceId()));
     assertThat(timing.spanIdHex()).isEqualTo(String.format("%016x", server.spanId()));
     assertThat(timing.sampled()).isTrue();
+  }
+
+  @Test void theApplicationsOwnServerTimingMetricsAreKeptBesideTheTraceMetric() throws Exception {
+    start();
+    HttpResponse<String> response = send(request("/own-timing"));
+
+    FinishedSpan server = serverSpan();
+    List<String> values = response.headers().allValues(ServerTiming.HEADER);
+    assertThat(String.join(",", values)).contains("app;dur=1");
+    assertThat(values).filteredOn(v -> v.startsWith("trace")).singleElement()
+        .satisfies(v -> assertThat(ServerTiming.parse(v).spanIdHex()).isEqualTo(String.format("%016x", server.spanId())));
   }
 
   @Test void aServerErrorKeptByTheKeepPolicyIsSignalledAsKept() throws Exception {
@@ -242,7 +276,6 @@ public abstract class HttpServerSuite {
   }
 
   @Test void anAsynchronousRequestEndsWhenItsWorkCompletesWithTheSpanCurrentThere() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(supportsAsync(), "the integration has no asynchronous requests");
     start();
 
     CompletableFuture<HttpResponse<String>> sent =

@@ -4,8 +4,6 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpPrincipal;
-import io.tracelet.Span;
-import io.tracelet.propagation.ServerTiming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,25 +11,21 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * The exchange the handler sees: the server's own, but for {@link #sendResponseHeaders}, which
- * first tags the status on the span and adds the W3C {@code server-timing} trace metric, whose
- * sampled flag says whether this server keeps the request (head-sampled, or kept by a keep policy
- * because it failed or is slow by now). The JDK server writes headers there and nowhere else, so
- * this is the one place a filter can add a header that depends on the status.
+ * The exchange the handler sees: the server's own, but for {@link #sendResponseHeaders}, which adds
+ * the W3C {@code server-timing} trace metric, and {@link #getResponseBody} and {@link #close}, which
+ * end the span too when the exchange ends after the handler returned (see {@link ExchangeSpan}).
  */
 final class AnsweringExchange extends HttpExchange {
   private final HttpExchange exchange;
-  private final Span span;
+  private final ExchangeSpan traced;
 
-  AnsweringExchange(HttpExchange exchange, Span span) {
+  AnsweringExchange(HttpExchange exchange, ExchangeSpan traced) {
     this.exchange = exchange;
-    this.span = span;
+    this.traced = traced;
   }
 
   @Override public void sendResponseHeaders(int rCode, long responseLength) throws IOException {
-    TracingFilter.tagStatus(span, rCode);
-    exchange.getResponseHeaders().add(ServerTiming.HEADER, ServerTiming.format(span.context(), span.isKept()));
-    exchange.sendResponseHeaders(rCode, responseLength);
+    traced.sendResponseHeaders(rCode, responseLength);
   }
 
   @Override public Headers getRequestHeaders() {
@@ -55,7 +49,7 @@ final class AnsweringExchange extends HttpExchange {
   }
 
   @Override public void close() {
-    exchange.close();
+    traced.close();
   }
 
   @Override public InputStream getRequestBody() {
@@ -63,7 +57,7 @@ final class AnsweringExchange extends HttpExchange {
   }
 
   @Override public OutputStream getResponseBody() {
-    return exchange.getResponseBody();
+    return traced.responseBody();
   }
 
   @Override public InetSocketAddress getRemoteAddress() {

@@ -1,8 +1,8 @@
 package io.tracelet.okhttp;
 
-import io.tracelet.CurrentContext;
 import io.tracelet.Scope;
 import io.tracelet.Span;
+import io.tracelet.http.HttpClientHandler;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -20,18 +20,18 @@ import okhttp3.Response;
  */
 final class ContextCall implements InvocationHandler {
   private final Call delegate;
-  private final CurrentContext currentContext;
+  private final HttpClientHandler handler;
   private final Span parent; // null: no span was current when the call was created
 
-  private ContextCall(Call delegate, CurrentContext currentContext, Span parent) {
+  private ContextCall(Call delegate, HttpClientHandler handler, Span parent) {
     this.delegate = delegate;
-    this.currentContext = currentContext;
+    this.handler = handler;
     this.parent = parent;
   }
 
-  static Call wrap(Call delegate, CurrentContext currentContext, Span parent) {
+  static Call wrap(Call delegate, HttpClientHandler handler, Span parent) {
     return (Call) Proxy.newProxyInstance(Call.class.getClassLoader(), new Class<?>[] {Call.class},
-        new ContextCall(delegate, currentContext, parent));
+        new ContextCall(delegate, handler, parent));
   }
 
   @Override public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
@@ -43,7 +43,7 @@ final class ContextCall implements InvocationHandler {
         }
         break;
       case "clone":
-        if (arity == 0) return wrap(delegate.clone(), currentContext, parent);
+        if (arity == 0) return wrap(delegate.clone(), handler, parent);
         break;
       case "equals":
         if (arity == 1) return proxy == args[0];
@@ -65,7 +65,7 @@ final class ContextCall implements InvocationHandler {
   }
 
   private Scope restoreCaller() {
-    return parent != null ? parent.makeCurrent() : currentContext.clear();
+    return handler.makeCurrent(parent);
   }
 
   /** The user's callback, run in the caller's trace and given the call the user enqueued. */

@@ -1,13 +1,11 @@
 package io.tracelet.okhttp;
 
-import io.tracelet.Endpoint;
-import io.tracelet.Propagator;
 import io.tracelet.Scope;
 import io.tracelet.Span;
-import io.tracelet.SpanBuilder;
 import io.tracelet.SpanKind;
-import io.tracelet.Tracer;
 import io.tracelet.Tracing;
+import io.tracelet.http.HttpClientAdapter;
+import io.tracelet.http.HttpClientHandler;
 import io.tracelet.propagation.ServerTiming;
 import java.io.IOException;
 import java.util.List;
@@ -26,33 +24,60 @@ import okhttp3.Response;
  * The span's parent is the span current on the thread that runs the interceptor: the caller's, for
  * {@code execute()}; none, for {@code enqueue()}, which runs on OkHttp's dispatcher threads. To keep
  * the caller's trace for asynchronous calls, use {@link TracingCallFactory}, which installs this
- * interceptor and tells it the parent.
+ * interceptor and tells it the parent. With no parent, a new trace starts, decided by the handler's
+ * {@link io.tracelet.http.HttpRequestSampler} rules, else the tracing's sampler.
  *
- * <p>The span is named after the HTTP method, current while the rest of the chain runs, and
- * finished when the response headers arrive or the call fails. Tags: {@code http.method},
- * {@code http.path}, {@code http.status_code}; {@code error} with the status code for a 5xx
- * response, or the failure's message for an exception (which is rethrown unchanged). The remote
- * endpoint is the IP and port of the URL that answered (a host name is never resolved for it).
- * Trace headers already in the request are replaced; a header value OkHttp refuses is left out
+ * <p>The span is the one every Tracelet HTTP client records ({@link HttpClientHandler}): named after
+ * the HTTP method, tags {@code http.method}, {@code http.path}, {@code http.status_code};
+ * {@code error} with the status code for a 5xx response, or the failure's message for an exception
+ * (which is rethrown unchanged). The remote endpoint is the IP and port of the URL that answered
+ * (after a redirect, where it ended; a host name is never resolved). It is current while the rest of
+ * the chain runs, and finished when the response headers arrive or the call fails. When the
+ * response's {@code server-timing} metric says the server kept the trace, an unsampled span is kept
+ * too (a keep policy's downstream keep).
+ *
+ * <p>Trace headers already in the request are replaced; a header value OkHttp refuses is left out
  * rather than failing the call.
  *
- * <p>Thread-safe and immutable: one instance serves every call. Per call it allocates the span,
- * one copy of the request with the headers added, and a scope.
+ * <p>Thread-safe and immutable: one instance serves every call. Per call it allocates the span, one
+ * copy of the request with the headers added, and a scope.
  */
 public final class TracingInterceptor implements Interceptor {
-  private static final Propagator.Setter<Request.Builder> SETTER = (builder, key, value) -> {
-    try {
-      builder.header(key, value);
-    } catch (IllegalArgumentException e) { // OkHttp refuses non-ASCII values: skip, never fail the call
+  /** The request as it goes out: the original (read) and its copy (written). */
+  private record Outgoing(Request request, Request.Builder copy) {
+  }
+
+  private static final HttpClientAdapter<Outgoing> ADAPTER = new HttpClientAdapter<>() {
+    @Override public String method(Outgoing outgoing) {
+      return outgoing.request().method();
+    }
+
+    @Override public String path(Outgoing outgoing) {
+      return outgoing.request().url().encodedPath();
+    }
+
+    @Override public String host(Outgoing outgoing) {
+      return outgoing.request().url().host();
+    }
+
+    @Override public int port(Outgoing outgoing) {
+      return outgoing.request().url().port();
+    }
+
+    @Override public void setHeader(Outgoing outgoing, String name, String value) {
+      try {
+        outgoing.copy().header(name, value);
+      } catch (IllegalArgumentException e) { // OkHttp refuses non-ASCII and line breaks: left out, never fails the call
+      }
     }
   };
 
-  private final Tracer tracer;
-  private final Propagator propagator;
+  private final HttpClientHandler handler;
+  private final List<String> headerNames;
 
-  private TracingInterceptor(Tracing tracing) {
-    this.tracer = tracing.tracer();
-    this.propagator = tracing.propagator();
+  private TracingInterceptor(HttpClientHandler handler) {
+    this.handler = handler;
+    this.headerNames = handler.headerNames();
   }
 
   /**
@@ -61,65 +86,54 @@ public final class TracingInterceptor implements Interceptor {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TracingInterceptor create(Tracing tracing) {
-    return new TracingInterceptor(Objects.requireNonNull(tracing, "tracing == null"));
+    return new TracingInterceptor(HttpClientHandler.create(Objects.requireNonNull(tracing, "tracing == null")));
+  }
+
+  /**
+   * An interceptor recording through {@code handler} (for request sampling rules:
+   * {@code HttpClientHandler.create(tracing, rules)}).
+   *
+   * @throws NullPointerException when {@code handler} is null
+   */
+  public static TracingInterceptor create(HttpClientHandler handler) {
+    return new TracingInterceptor(Objects.requireNonNull(handler, "handler == null"));
+  }
+
+  /** The handler this interceptor records through. */
+  HttpClientHandler handler() {
+    return handler;
   }
 
   @SuppressWarnings("try") // the scope is held for its effect, never read
   @Override public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    HttpUrl url = request.url();
-    SpanBuilder builder = tracer.spanBuilder(request.method())
-        .kind(SpanKind.CLIENT)
-        .remoteEndpoint(endpoint(url))
-        .tag("http.method", request.method())
-        .tag("http.path", url.encodedPath());
+    Request.Builder copy = request.newBuilder();
+    for (int i = 0; i < headerNames.size(); i++) copy.removeHeader(headerNames.get(i)); // replaced, never duplicated
+    Outgoing outgoing = new Outgoing(request, copy);
     CallParent parent = request.tag(CallParent.class);
-    if (parent != null) builder.parent(parent.span());
-    Span span = builder.start();
+    Span span = parent != null
+        ? handler.handleSend(ADAPTER, outgoing, parent.span())
+        : handler.handleSend(ADAPTER, outgoing);
 
     Response response;
     try (Scope ignored = span.makeCurrent()) {
-      response = chain.proceed(withContext(request, span));
+      response = chain.proceed(copy.build());
     } catch (IOException | RuntimeException | Error e) {
-      span.error(e);
-      span.finish();
+      handler.handleReceive(span, 0, null, e);
       throw e;
     }
-    if (span.isRecording()) {
-      int code = response.code();
-      span.tag("http.status_code", code);
-      if (code >= 500) span.tag("error", Integer.toString(code));
-      HttpUrl answered = response.request().url();
-      if (!answered.equals(url)) span.remoteEndpoint(endpoint(answered)); // redirected
-      if (!span.context().isSampled()) readAnswer(span, response);
+    HttpUrl url = request.url();
+    HttpUrl answered = response.request().url();
+    if (!answered.host().equals(url.host()) || answered.port() != url.port()) {
+      handler.redirected(span, answered.host(), answered.port());
     }
-    span.finish();
+    List<String> timing = response.headers(ServerTiming.HEADER);
+    handler.handleReceive(span, response.code(), timing.isEmpty() ? null : String.join(",", timing), null);
     return response;
   }
 
-  // A provisional span whose server said, with the W3C server-timing trace metric, that it kept this
-  // trace: the caller's local part is kept too. The signal only ever upgrades, for this trace alone.
-  private static void readAnswer(Span span, Response response) {
-    List<String> values = response.headers(ServerTiming.HEADER);
-    if (!values.isEmpty() && ServerTiming.sampledFor(span.context(), String.join(",", values))) {
-      span.markDownstreamKept();
-    }
-  }
-
-  private Request withContext(Request request, Span span) {
-    Request.Builder builder = request.newBuilder();
-    List<String> keys = propagator.keys();
-    for (int i = 0; i < keys.size(); i++) builder.removeHeader(keys.get(i)); // replace, never duplicate
-    propagator.inject(span.context(), builder, SETTER);
-    return builder.build();
-  }
-
-  private static Endpoint endpoint(HttpUrl url) {
-    return Endpoint.of(null, url.host(), url.port()); // Endpoint keeps IP literals only: no DNS
-  }
-
   @Override public String toString() {
-    return "TracingInterceptor{" + propagator + "}";
+    return "TracingInterceptor{" + handler + "}";
   }
 
   /** The caller's span, captured by {@link TracingCallFactory} when the call was created; may hold null. */

@@ -34,7 +34,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link TracingCallFactory} and the interceptor it installs, against a real HTTP server. */
+/**
+ * What OkHttp adds to the shared client suite ({@link TracingCallFactorySuiteTest}), against
+ * OkHttp's own MockWebServer: W3C and B3 headers replaced together, calls backlogged in the
+ * dispatcher, a redirect to another server, OkHttp's retries, the returned call's own contract, and
+ * a client that already has the interceptor.
+ */
 class TracingCallFactoryTest {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -61,38 +66,6 @@ class TracingCallFactoryTest {
     client.dispatcher().executorService().shutdown();
     client.connectionPool().evictAll();
     tracing.close();
-  }
-
-  @Test void syncCallIsAChildOfTheCallerAndTheServerReceivesItsContext() throws Exception {
-    server.enqueue(new MockResponse.Builder().body("ok").build());
-    Span caller = tracing.tracer().spanBuilder("checkout").start();
-
-    try (Scope ignored = caller.makeCurrent();
-        Response response = http.newCall(get("/cart/items?page=2")).execute()) {
-      assertThat(response.body().string()).isEqualTo("ok");
-      assertThat(tracing.tracer().currentSpan()).isSameAs(caller);
-    }
-    caller.finish();
-
-    FinishedSpan client = onlyClientSpan();
-    assertThat(client).hasKind(SpanKind.CLIENT).hasName("GET").hasParent(caller.context())
-        .hasTag("http.method", "GET").hasTag("http.path", "/cart/items")
-        .hasTag("http.status_code", "200").hasNoError();
-    assertThat(client.remoteEndpoint().ipv4()).isEqualTo("127.0.0.1");
-    assertThat(client.remoteEndpoint().port()).isEqualTo(server.getPort());
-    assertReceivedContextOf(server.takeRequest(), client);
-  }
-
-  @Test void callWithoutCurrentSpanStartsATrace() throws Exception {
-    server.enqueue(new MockResponse.Builder().build());
-
-    try (Response ignored = http.newCall(get("/")).execute()) {
-      assertThat(tracing.tracer().currentSpan()).isNull();
-    }
-
-    FinishedSpan client = onlyClientSpan();
-    assertThat(client).isRoot();
-    assertReceivedContextOf(server.takeRequest(), client);
   }
 
   @Test void traceHeadersAlreadyInTheRequestAreReplacedNotDuplicated() throws Exception {
@@ -165,66 +138,6 @@ class TracingCallFactoryTest {
     RecordedRequest queuedRequest = server.takeRequest();
     assertReceivedContextOf(slowRequest, slow);
     assertReceivedContextOf(queuedRequest, queued);
-  }
-
-  @Test void asyncFailureReachesTheCallbackInTheCallersTrace() throws Exception {
-    int closedPort = closedPort();
-    RecordingCallback callback = new RecordingCallback();
-    Span caller = tracing.tracer().spanBuilder("caller").start();
-
-    try (Scope ignored = caller.makeCurrent()) {
-      http.newCall(get("http://127.0.0.1:" + closedPort + "/")).enqueue(callback);
-    }
-
-    assertThat(callback.await().failure).isInstanceOf(IOException.class);
-    assertThat(callback.current).isSameAs(caller);
-    FinishedSpan client = onlyClientSpan();
-    assertThat(client).hasParent(caller.context()).hasError(IOException.class).hasNoTag("http.status_code");
-    assertThat(client.remoteEndpoint().port()).isEqualTo(closedPort);
-  }
-
-  @Test void connectionFailureIsRethrownUnchangedAndRecorded() throws Exception {
-    int closedPort = closedPort();
-    Call call = http.newCall(get("http://127.0.0.1:" + closedPort + "/"));
-
-    assertThatThrownBy(call::execute).isInstanceOf(IOException.class);
-
-    FinishedSpan client = onlyClientSpan();
-    assertThat(client).hasError(IOException.class).hasNoTag("http.status_code");
-    assertThat(ClientSpans.tag(client, "error")).isNotEmpty(); // the failure's message
-  }
-
-  @Test void serverErrorMarksTheSpanFailedButClientErrorDoesNot() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(503).build());
-    server.enqueue(new MockResponse.Builder().code(404).build());
-
-    try (Response response = http.newCall(get("/down")).execute()) {
-      assertThat(response.code()).isEqualTo(503);
-    }
-    try (Response response = http.newCall(get("/missing")).execute()) {
-      assertThat(response.code()).isEqualTo(404);
-    }
-
-    List<FinishedSpan> spans = reporter.awaitSpans(2, TIMEOUT);
-    assertThat(ClientSpans.withPath(spans, "/down")).hasTag("http.status_code", "503").hasTag("error", "503");
-    assertThat(ClientSpans.withPath(spans, "/missing")).hasTag("http.status_code", "404").hasNoError();
-  }
-
-  @Test void redirectsBelongToTheCallsOneSpanAndEveryHopCarriesItsContext() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(302).setHeader("Location", "/moved").build());
-    server.enqueue(new MockResponse.Builder().body("here").build());
-
-    try (Response response = http.newCall(get("/old")).execute()) {
-      assertThat(response.body().string()).isEqualTo("here");
-    }
-
-    FinishedSpan client = onlyClientSpan();
-    assertThat(client).hasTag("http.path", "/old").hasTag("http.status_code", "200").hasNoError();
-    RecordedRequest first = server.takeRequest();
-    RecordedRequest redirected = server.takeRequest();
-    assertThat(redirected.getUrl().encodedPath()).isEqualTo("/moved");
-    assertReceivedContextOf(first, client);
-    assertReceivedContextOf(redirected, client);
   }
 
   @Test void aRedirectToAnotherServerEndsWithThatServerAsTheRemoteEndpoint() throws Exception {

@@ -47,13 +47,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code sendError}, {@code sendRedirect}, {@code flushBuffer}, when the body's stream or writer is
  * first asked for, and when the dispatch ends uncommitted; it is set without a status when the
  * request starts, so a commit the wrapper does not see still carries one. A status set after the body
- * was asked for is tagged on the span but not counted in the metric. Asynchronous work started with
- * {@code startAsync()} writes to the container's own response, not the wrapper: its metric is the one
- * set when the request started.
+ * was asked for is tagged on the span but not counted in the metric. The chain also sees a wrapper
+ * of the request, whose no-argument {@code startAsync()} starts the cycle with both wrappers, so
+ * asynchronous work that answers through {@code AsyncContext.getResponse()} answers through the
+ * response wrapper too ({@code AsyncContext.hasOriginalRequestAndResponse()} is then false).
  *
  * <p>Thread-safe and immutable: one instance serves every request. Per request it allocates the span,
- * its extracted context, a response wrapper, the metric's value per status change, a scope per
- * dispatch and, for an asynchronous request, one listener.
+ * its extracted context, a request and a response wrapper per dispatch, the metric's value per
+ * status change, a scope per dispatch and, for an asynchronous request, one listener.
  */
 public final class TracingFilter implements Filter {
   /** The request attribute holding the request's span, for later dispatches. */
@@ -122,9 +123,12 @@ public final class TracingFilter implements Filter {
     @SuppressWarnings("try") // the scope is held for its effect, never read
     void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
         throws IOException, ServletException {
+      // An ASYNC dispatch of a cycle this filter started gets the wrappers of the earlier dispatch: unwrapped.
+      if (request instanceof TracingRequest) request = (HttpServletRequest) ((TracingRequest) request).getRequest();
+      if (response instanceof TracingResponse) response = (HttpServletResponse) ((TracingResponse) response).getResponse();
       TracingResponse answering = new TracingResponse(response, handler, span);
       try (Scope ignored = span.makeCurrent()) {
-        chain.doFilter(request, answering);
+        chain.doFilter(new TracingRequest(request, answering), answering);
       } catch (IOException | ServletException | RuntimeException | Error e) {
         error = e;
         throw e;

@@ -8,6 +8,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The response the chain sees: the container's, but setting the W3C {@code server-timing} trace
@@ -18,11 +21,13 @@ import java.io.PrintWriter;
  * its first full buffer), and when the dispatch ends uncommitted ({@link #answer()}, called by the
  * filter; the container commits after it). {@link #setStatus} only remembers the status: a status
  * replaced before the commit is never answered, so a 500 replaced by a redirect does not count as a
- * failure.
+ * failure. Each time, the metric set before is replaced, and {@code server-timing} metrics the
+ * application set are kept beside it.
  */
 final class TracingResponse extends HttpServletResponseWrapper {
   private final HttpServerHandler handler;
   private final Span span;
+  private String answered; // the metric set last, or null
 
   TracingResponse(HttpServletResponse response, HttpServerHandler handler, Span span) {
     super(response);
@@ -36,10 +41,26 @@ final class TracingResponse extends HttpServletResponseWrapper {
     answer(getStatus());
   }
 
-  /** Sets the metric for {@code status} (below 100: none), unless the headers are committed. */
+  /**
+   * Sets the metric for {@code status} (below 100: none) in place of the one set before, unless the
+   * headers are committed.
+   */
   private void answer(int status) {
     HttpServletResponse response = (HttpServletResponse) getResponse();
-    if (!response.isCommitted()) response.setHeader(ServerTiming.HEADER, handler.serverTiming(span, status));
+    if (response.isCommitted()) return;
+    String metric = handler.serverTiming(span, status);
+    if (metric == null) return; // a span without IDs: nothing to answer
+    Collection<String> present = response.getHeaders(ServerTiming.HEADER);
+    if (present == null || present.isEmpty() || (present.size() == 1 && present.contains(answered))) {
+      response.setHeader(ServerTiming.HEADER, metric); // the usual case: no metric of the application's
+    } else {
+      List<String> others = new ArrayList<>(present);
+      others.remove(answered);
+      response.setHeader(ServerTiming.HEADER, others.get(0));
+      for (int i = 1; i < others.size(); i++) response.addHeader(ServerTiming.HEADER, others.get(i));
+      response.addHeader(ServerTiming.HEADER, metric);
+    }
+    answered = metric;
   }
 
   @Override public void sendError(int sc) throws IOException {

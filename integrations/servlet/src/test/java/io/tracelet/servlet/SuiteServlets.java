@@ -23,7 +23,11 @@ final class SuiteServlets implements AutoCloseable {
     this.hooks = hooks;
   }
 
-  /** /throw throws, /async answers from an async dispatch started on another thread, the rest 200 ok. */
+  /**
+   * /throw throws, /async answers from an async dispatch started on another thread, /async-direct
+   * answers 503 from another thread through the no-argument {@code startAsync()}'s response, the rest
+   * 200 ok.
+   */
   final HttpServlet main = new HttpServlet() {
     @Override protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
       String path = request.getRequestURI();
@@ -43,7 +47,21 @@ final class SuiteServlets implements AutoCloseable {
         });
         return;
       }
+      if (path.equals("/async-direct")) {
+        AsyncContext async = request.startAsync();
+        asyncWork.execute(() -> {
+          try {
+            ok((HttpServletResponse) async.getResponse(), 503);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } finally {
+            async.complete();
+          }
+        });
+        return;
+      }
       hooks.handled();
+      if (path.equals("/own-timing")) response.addHeader("Server-Timing", "app;dur=1");
       ok(response, 200);
     }
   };

@@ -45,8 +45,8 @@ import javax.net.ssl.SSLParameters;
  * tracing's sampler). It is named after the method; tags {@code http.method}, {@code http.path},
  * {@code http.status_code}, and {@code error} with the status code for a 5xx or the failure's
  * message (see {@link HttpClientHandler}). The remote endpoint is the IP and port of the request's
- * URI (a host name is never resolved). The client's own redirects stay in the one span, and every
- * hop carries its context. The span is current while {@code send} runs, and finishes when the
+ * URI, or of the URI that answered after the client's own redirects (a host name is never
+ * resolved). Those redirects stay in the one span, and every hop carries its context. The span is current while {@code send} runs, and finishes when the
  * response, its body handled, is returned or the call fails; a failure is rethrown unchanged.
  *
  * <p>The request is copied, without any trace header it had, and the span's context added; a
@@ -88,9 +88,7 @@ public final class TracingHttpClient extends HttpClient {
     }
 
     @Override public int port(Outgoing outgoing) {
-      URI uri = outgoing.request().uri();
-      int port = uri.getPort();
-      return port != -1 ? port : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      return portOf(outgoing.request().uri());
     }
 
     @Override public void setHeader(Outgoing outgoing, String name, String value) {
@@ -100,6 +98,12 @@ public final class TracingHttpClient extends HttpClient {
       }
     }
   };
+
+  /** The URI's port, or its scheme's default. */
+  private static int portOf(URI uri) {
+    int port = uri.getPort();
+    return port != -1 ? port : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
 
   private final HttpClient delegate;
   private final HttpClientHandler handler;
@@ -151,7 +155,7 @@ public final class TracingHttpClient extends HttpClient {
       handler.handleReceive(span, 0, null, e);
       throw e;
     }
-    handler.handleReceive(span, response.statusCode(), serverTiming(response), null);
+    received(span, request, response);
     return response;
   }
 
@@ -178,7 +182,7 @@ public final class TracingHttpClient extends HttpClient {
       if (failure != null) {
         handler.handleReceive(span, 0, null, unwrap(failure));
       } else {
-        handler.handleReceive(span, response.statusCode(), serverTiming(response), null);
+        received(span, request, response);
       }
       try (Scope ignored = handler.makeCurrent(caller)) { // stages attached before completion run here
         if (failure != null) {
@@ -194,13 +198,19 @@ public final class TracingHttpClient extends HttpClient {
     return result;
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  /** The response's status and {@code server-timing}, and where it came from when the client was redirected. */
+  private void received(Span span, HttpRequest request, HttpResponse<?> response) {
+    URI asked = request.uri();
+    URI answered = response.uri();
+    if (!Objects.equals(asked.getHost(), answered.getHost()) || portOf(asked) != portOf(answered)) {
+      handler.redirected(span, answered.getHost(), portOf(answered));
+    }
+    List<String> values = response.headers().allValues(ServerTiming.HEADER);
+    handler.handleReceive(span, response.statusCode(), values.isEmpty() ? null : String.join(",", values), null);
   }
 
-  private static String serverTiming(HttpResponse<?> response) {
-    List<String> values = response.headers().allValues(ServerTiming.HEADER);
-    return values.isEmpty() ? null : String.join(",", values);
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   @Override public Optional<CookieHandler> cookieHandler() {

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What the client suite does not cover: cancellation, and the wrapper's own contract. */
+/**
+ * What the client suite does not cover: a future cancelled as the JDK's is, a redirect to another
+ * server, and the wrapper's own contract.
+ */
 class TracingHttpClientBehaviourTest {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -76,6 +79,33 @@ class TracingHttpClientBehaviourTest {
     FinishedSpan span = reporter.awaitSpans(1, TIMEOUT).get(0);
     assertThat(span).hasName("GET").hasNoTag("http.status_code");
     assertThat(span.error()).isNotNull(); // the client's cancellation of the exchange
+  }
+
+  @Test void aRedirectToAnotherServerEndsWithThatServerAsTheRemoteEndpoint() throws Exception {
+    HttpServer redirecting = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    redirecting.createContext("/", exchange -> {
+      exchange.getResponseHeaders().set("Location", "http://127.0.0.1:" + server.getAddress().getPort() + "/moved");
+      exchange.sendResponseHeaders(307, -1);
+      exchange.close();
+    });
+    redirecting.start();
+    release.countDown(); // the other server answers at once
+    try {
+      HttpClient http = TracingHttpClient.create(tracing,
+          HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build());
+
+      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + redirecting.getAddress().getPort() + "/old")).timeout(TIMEOUT).build(),
+          HttpResponse.BodyHandlers.discarding());
+
+      assertThat(response.statusCode()).isEqualTo(204);
+      FinishedSpan span = reporter.awaitSpans(1, TIMEOUT).get(0);
+      assertThat(span).hasTag("http.path", "/old").hasTag("http.status_code", "204");
+      assertThat(span.remoteEndpoint().ipv4()).isEqualTo("127.0.0.1");
+      assertThat(span.remoteEndpoint().port()).isEqualTo(server.getAddress().getPort());
+    } finally {
+      redirecting.stop(0);
+    }
   }
 
   @Test void aNullRequestFailsAsTheJdkClientDoesAndStartsNoSpan() {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** {@link TracingHttpClient} passes the shared client suite against a real JDK HTTP server. */
 class TracingHttpClientTest extends HttpClientSuite<HttpClient> {
@@ -31,8 +32,9 @@ class TracingHttpClientTest extends HttpClientSuite<HttpClient> {
     return client.send(request(uri, headers), HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
-  @Override protected void getAsync(HttpClient client, URI uri, Callback callback) {
-    client.sendAsync(request(uri, Map.of()), HttpResponse.BodyHandlers.ofString())
-        .whenComplete((response, failure) -> callback.onComplete(failure == null ? response.statusCode() : -1, failure));
+  @Override protected Runnable getAsync(HttpClient client, URI uri, Callback callback) {
+    CompletableFuture<HttpResponse<String>> call = client.sendAsync(request(uri, Map.of()), HttpResponse.BodyHandlers.ofString());
+    call.whenComplete((response, failure) -> callback.onComplete(failure == null ? response.statusCode() : -1, failure));
+    return () -> call.cancel(true);
   }
 }

@@ -1,0 +1,104 @@
+package io.tracelet.httpserver;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpPrincipal;
+import com.sun.net.httpserver.HttpsExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import javax.net.ssl.SSLSession;
+
+/**
+ * {@link AnsweringExchange} for an HTTPS exchange, so that the handler still sees an
+ * {@link HttpsExchange} with its SSL session: the server's own exchange, but for
+ * {@link #sendResponseHeaders}, which adds the W3C {@code server-timing} trace metric, and
+ * {@link #getResponseBody} and {@link #close}, which end the span too when the exchange ends after
+ * the handler returned (see {@link ExchangeSpan}).
+ *
+ * <p>Its methods are {@link AnsweringExchange}'s, line for line: each must extend its own abstract
+ * JDK class, so they can share no base, and the logic they share lives in {@link ExchangeSpan}.
+ */
+final class AnsweringHttpsExchange extends HttpsExchange {
+  private final HttpsExchange exchange;
+  private final ExchangeSpan traced;
+
+  AnsweringHttpsExchange(HttpsExchange exchange, ExchangeSpan traced) {
+    this.exchange = exchange;
+    this.traced = traced;
+  }
+
+  @Override public void sendResponseHeaders(int rCode, long responseLength) throws IOException {
+    traced.sendResponseHeaders(rCode, responseLength);
+  }
+
+  @Override public Headers getRequestHeaders() {
+    return exchange.getRequestHeaders();
+  }
+
+  @Override public Headers getResponseHeaders() {
+    return exchange.getResponseHeaders();
+  }
+
+  @Override public URI getRequestURI() {
+    return exchange.getRequestURI();
+  }
+
+  @Override public String getRequestMethod() {
+    return exchange.getRequestMethod();
+  }
+
+  @Override public HttpContext getHttpContext() {
+    return exchange.getHttpContext();
+  }
+
+  @Override public void close() {
+    traced.close();
+  }
+
+  @Override public InputStream getRequestBody() {
+    return exchange.getRequestBody();
+  }
+
+  @Override public OutputStream getResponseBody() {
+    return traced.responseBody();
+  }
+
+  @Override public InetSocketAddress getRemoteAddress() {
+    return exchange.getRemoteAddress();
+  }
+
+  @Override public int getResponseCode() {
+    return exchange.getResponseCode();
+  }
+
+  @Override public InetSocketAddress getLocalAddress() {
+    return exchange.getLocalAddress();
+  }
+
+  @Override public String getProtocol() {
+    return exchange.getProtocol();
+  }
+
+  @Override public Object getAttribute(String name) {
+    return exchange.getAttribute(name);
+  }
+
+  @Override public void setAttribute(String name, Object value) {
+    exchange.setAttribute(name, value);
+  }
+
+  @Override public void setStreams(InputStream i, OutputStream o) {
+    exchange.setStreams(i, o);
+  }
+
+  @Override public HttpPrincipal getPrincipal() {
+    return exchange.getPrincipal();
+  }
+
+  @Override public SSLSession getSSLSession() {
+    return exchange.getSSLSession();
+  }
+}
