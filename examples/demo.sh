@@ -20,6 +20,9 @@ Environment:
                  instead of starting one
   ZIPKIN_PORT    the port for the Zipkin this script starts (default 9411; if it is taken,
                  a free one is used and the script says so)
+  PROMETHEUS_PORT  the port for the Prometheus this script starts when the program prometheus is
+                 on the PATH (default 9090, else a free one); it scrapes every service's /metrics
+                 with Tracelet's alerting rules (Debian, Ubuntu: apt-get install prometheus)
 EOF
 }
 
@@ -124,10 +127,21 @@ wanted_port="${ZIPKIN_PORT:-9411}"
 [[ $wanted_port =~ ^[0-9]{1,5}$ ]] || fail "ZIPKIN_PORT must be a port number: $wanted_port"
 server_args=(--zipkin-port "$wanted_port")
 if [[ -n ${ZIPKIN_URL:-} ]]; then
-  server_args=(--no-zipkin)
+  server_args=(--no-zipkin --zipkin-url "${ZIPKIN_URL%/}")
   echo "Starting Kafka on 127.0.0.1 ..."
 else
   echo "Starting Kafka and Zipkin on 127.0.0.1, Zipkin collecting HTTP and Kafka ..."
+fi
+# With Prometheus's program on the PATH, the same launchers start a Prometheus too, which scrapes the services'
+# /metrics with Tracelet's alerting rules.
+if command -v prometheus >/dev/null; then
+  prometheus_port="${PROMETHEUS_PORT:-9090}"
+  [[ $prometheus_port =~ ^[0-9]{1,5}$ ]] || fail "PROMETHEUS_PORT must be a port number: $prometheus_port"
+  server_args+=(--prometheus-port "$prometheus_port")
+  echo "Prometheus is on the PATH: it will scrape every service's /metrics and run Tracelet's alerting rules."
+else
+  echo "No prometheus on the PATH: the services serve /metrics, but no Prometheus scrapes them" \
+       "(Debian, Ubuntu: apt-get install prometheus)."
 fi
 # The launchers the tests use (tracelet-testing) start both, bound to 127.0.0.1 on free ports, and
 # stop them when this JVM stops; they end by themselves too if it is killed.
@@ -141,6 +155,11 @@ kafka_address="$(sed -n 's/^kafka=//p' "$work/servers.log")"
 echo "Kafka is on $kafka_address"
 
 demo_args=(--requests "$requests" --sample "$sample" --kafka "$kafka_address")
+prometheus_url="$(sed -n 's/^prometheus=//p' "$work/servers.log")"
+if [[ -n $prometheus_url ]]; then
+  echo "Prometheus is on $prometheus_url (alerts: $prometheus_url/classic/alerts)"
+  demo_args+=(--prometheus "$prometheus_url" --metrics-ports "$(sed -n 's/^metrics_ports=//p' "$work/servers.log")")
+fi
 if [[ -n ${ZIPKIN_URL:-} ]]; then
   zipkin_url="${ZIPKIN_URL%/}"
   echo "Using the Zipkin at $zipkin_url: every service reports to it over HTTP."
@@ -164,6 +183,9 @@ if [[ -n ${ZIPKIN_URL:-} ]]; then
   exit 0
 fi
 echo
+if [[ -n $prometheus_url ]]; then
+  echo "Prometheus: $prometheus_url/classic/alerts (its alerts resolve a few minutes after the services stopped)."
+fi
 echo "Zipkin's UI: $zipkin_url/zipkin/ . Press Ctrl-C to stop Zipkin and Kafka."
 wait "$servers_pid" || true
 fail "Zipkin and Kafka stopped by themselves" "$work/servers.log"

@@ -1,5 +1,6 @@
 package io.tracelet;
 
+import io.tracelet.internal.SpanMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -94,29 +94,32 @@ final class LocalTrace {
     return null;
   }
 
-  /** A span of this local part finished (its error tag, if any, already set). */
-  void finished(RealSpan span) {
+  /**
+   * A span of this local part finished (its error tag, if any, already set). True when it went to
+   * the recorder now: its part was kept already, or it is the root and its part is kept now.
+   */
+  boolean finished(RealSpan span) {
     if (keeper == null) { // decided already, by a root alone
-      if (reason != null) {
-        span.tagKept(reason);
-        span.state.recorder.offer(span);
-      }
-      return;
+      if (reason == null) return false;
+      span.tagKept(reason);
+      span.state.recorder.offer(span);
+      return true;
     }
     KeepPolicy policy = keeper.policy;
     if (policy.errors && span.hasError()) errored = true;
     if (policy.isSlow(span.name(), span.kind(), span.duration())) slow = true;
     if (span == root) {
       decide();
-      return;
+      return decision == KEPT;
     }
     synchronized (this) {
       if (decision == KEPT) {
         span.tagKept(reason);
         keeper.recorder.offer(span);
-      } else if (decision == PENDING) {
-        buffer(span);
-      } // DISCARDED: the span goes with its local part
+        return true;
+      }
+      if (decision == PENDING) buffer(span); // DISCARDED: the span goes with its local part
+      return false;
     }
   }
 

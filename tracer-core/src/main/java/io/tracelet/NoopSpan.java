@@ -6,8 +6,8 @@ package io.tracelet;
  * unsampled span at 48 bytes (one object) when nobody asks for its context.
  */
 final class NoopSpan extends Span {
-  // Flags of an unsampled root this process starts: decided no, with a random trace ID.
-  private static final int ROOT_FLAGS = TraceContext.SAMPLED_SET | TraceContext.RANDOM_TRACE_ID;
+  // Flags of an unsampled root this process starts: decided no, with a random trace ID, made here.
+  private static final int ROOT_FLAGS = TraceContext.SAMPLED_SET | TraceContext.RANDOM_TRACE_ID | TraceContext.LOCAL;
 
   private final TraceContext template; // the parent (or extracted) context, or null for a root
   private final long traceIdHigh;
@@ -31,18 +31,21 @@ final class NoopSpan extends Span {
 
   @Override public TraceContext context() {
     TraceContext c = context;
-    if (c == null) {
-      if (template == null) {
-        c = new TraceContext(traceIdHigh, traceId, spanId, 0L, ROOT_FLAGS, null, Baggage.empty());
-      } else {
-        int keep = template.flags() & TraceContext.RANDOM_TRACE_ID;
-        int flags = (template.hasIds() ? keep : TraceContext.RANDOM_TRACE_ID) | TraceContext.SAMPLED_SET;
-        c = new TraceContext(traceIdHigh, traceId, spanId, template.spanId(), flags,
-            template.traceState(), template.baggage());
-      }
-      context = c;
-    }
+    if (c == null) context = c = unsampledContext(template, traceIdHigh, traceId, spanId);
     return c;
+  }
+
+  /**
+   * The context of a span this process started in an unsampled trace: decided no, made here, the
+   * parent's tracestate and baggage, if any ({@code template}: the parent or extracted context, or
+   * null for a root).
+   */
+  static TraceContext unsampledContext(TraceContext template, long traceIdHigh, long traceId, long spanId) {
+    if (template == null) return new TraceContext(traceIdHigh, traceId, spanId, 0L, ROOT_FLAGS, null, Baggage.empty());
+    int keep = template.flags() & TraceContext.RANDOM_TRACE_ID;
+    int flags = (template.hasIds() ? keep : TraceContext.RANDOM_TRACE_ID) | TraceContext.SAMPLED_SET | TraceContext.LOCAL;
+    return new TraceContext(traceIdHigh, traceId, spanId, template.spanId(), flags,
+        template.traceState(), template.baggage());
   }
 
   @Override public boolean isRecording() {

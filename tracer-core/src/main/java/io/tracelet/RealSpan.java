@@ -1,5 +1,6 @@
 package io.tracelet;
 
+import io.tracelet.internal.SpanMeter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -246,19 +247,38 @@ final class RealSpan extends Span implements FinishedSpan {
 
   @Override public void finish() {
     if (!LIFECYCLE.compareAndSet(this, LIVE, FINISHED)) return; // volatile CAS: one finish wins
-    duration = !hasClockAnchor()
-        ? Math.max(0L, state.clock.epochMicros() - startTimestamp)
-        : Math.max(1L, (state.clock.nanoTime() - startNanos + 500L) / 1000L);
-    record();
+    long nanos;
+    if (!hasClockAnchor()) {
+      duration = Math.max(0L, state.clock.epochMicros() - startTimestamp);
+      nanos = duration * 1000L;
+    } else {
+      nanos = Math.max(0L, state.clock.nanoTime() - startNanos);
+      duration = Math.max(1L, (nanos + 500L) / 1000L);
+    }
+    ended(nanos);
   }
 
   @Override public void finish(long epochMicros) {
     if (!LIFECYCLE.compareAndSet(this, LIVE, FINISHED)) return;
     duration = Math.max(0L, epochMicros - startTimestamp);
-    record();
+    ended(duration * 1000L);
   }
 
-  private void record() {
+  /** Records the finished span, then measures it when span metrics measure its kind. */
+  private void ended(long durationNanos) {
+    boolean recorded = record();
+    SpanMeter meter = state.meter;
+    if (meter != null && meter.measures(kind, SpanBuilder.isLocalRoot(parent))) {
+      // Once per span, at finish, whatever the keep policy decides for it later.
+      meter.ended(this, name, kind, hasError(), durationNanos, startTimestamp + duration, recorded);
+    }
+  }
+
+  /**
+   * Hands the finished span on: to the recorder when sampled, else to its local part. True when it
+   * is recorded: sampled, or provisional and kept by then (a root decides its part now).
+   */
+  private boolean record() {
     if (error != null && tagIndex("error") == tagCount) {
       String message = error.getMessage();
       // Past the tag limit on purpose: a failed span must show as failed.
@@ -267,7 +287,7 @@ final class RealSpan extends Span implements FinishedSpan {
     }
     if (!isProvisional()) {
       state.recorder.offer(this);
-      return;
+      return true;
     }
     LocalTrace t = localTrace();
     if (t == null) { // a root alone decides alone, and leaves its decision for a child started late
@@ -275,16 +295,16 @@ final class RealSpan extends Span implements FinishedSpan {
       if (LOCAL_TRACE.compareAndSet(this, null, LocalTrace.decidedAlone(why))) {
         if (why == null) {
           state.keeper.discarded.increment();
-        } else {
-          state.keeper.kept(why);
-          tagKept(why);
-          state.recorder.offer(this);
+          return false;
         }
-        return;
+        state.keeper.kept(why);
+        tagKept(why);
+        state.recorder.offer(this);
+        return true;
       }
       t = localTrace(); // a child made one meanwhile
     }
-    t.finished(this);
+    return t.finished(this);
   }
 
   private void markError() {

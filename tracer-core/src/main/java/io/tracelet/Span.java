@@ -15,7 +15,7 @@ package io.tracelet;
  *
  * <p>Nothing here ever throws because of its arguments: null keys, values and names are ignored.
  */
-public abstract sealed class Span permits RealSpan, NoopSpan {
+public abstract sealed class Span permits RealSpan, NoopSpan, MeasuredSpan {
   final TracingState state;
 
   Span(TracingState state) {
@@ -25,7 +25,12 @@ public abstract sealed class Span permits RealSpan, NoopSpan {
   /** This span's identity; never null. */
   public abstract TraceContext context();
 
-  /** True when this span records (its trace is sampled); false for a no-op span. */
+  /**
+   * True when this span records what is set on it: its trace is sampled, or it is recorded
+   * provisionally under a {@link KeepPolicy}, or {@code SpanMetrics} measure it (a head-unsampled
+   * span of a measured kind, which keeps only its name and whether it failed, for the metrics).
+   * False for a no-op span. Integrations set names, status and errors only on recording spans.
+   */
   public abstract boolean isRecording();
 
   /**

@@ -1,5 +1,6 @@
 package io.tracelet;
 
+import io.tracelet.internal.SpanMeter;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -143,7 +144,7 @@ public final class SpanBuilder {
 
   // Takes the builder's fields, never the builder, so that start() stays small. Decides the IDs and
   // sampling; an unsampled span without a keep policy ends here (small enough to be inlined, so that
-  // path allocates its no-op and nothing else); a recorded one goes on in record().
+  // path allocates its no-op and nothing else), measured or not; a recorded one goes on in record().
   private static Span create(TracingState state, String name, SpanKind kind, long startTimestamp,
       TraceContext parent, Span localParent, Endpoint remoteEndpoint,
       int tagCount, String key0, String value0, String key1, String value1, String[] moreTags) {
@@ -156,12 +157,27 @@ public final class SpanBuilder {
     boolean debug = parent != null && parent.debug();
     boolean sampled = debug || (parent != null && parent.hasSamplingDecision()
         ? parent.isSampled() : state.sample(traceId, name, kind));
-    if (!sampled && state.keeper == null) return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
+    if (!sampled && state.keeper == null) {
+      return unsampled(state, name, kind, startTimestamp, parent, traceIdHigh, traceId, spanId);
+    }
     int flags = (sampled ? TraceContext.SAMPLED_SET | TraceContext.SAMPLED : TraceContext.SAMPLED_SET)
-        | (debug ? TraceContext.DEBUG : 0)
+        | (debug ? TraceContext.DEBUG : 0) | TraceContext.LOCAL
         | (join ? parent.flags() & TraceContext.RANDOM_TRACE_ID : TraceContext.RANDOM_TRACE_ID);
     return record(state, name, kind, startTimestamp, parent, localParent, remoteEndpoint,
         tagCount, key0, value0, key1, value1, moreTags, traceIdHigh, traceId, spanId, flags);
+  }
+
+  /**
+   * The span of a head-unsampled trace without a keep policy: the no-op, or, for a kind that span
+   * metrics measure, a span that records what they need.
+   */
+  private static Span unsampled(TracingState state, String name, SpanKind kind, long startTimestamp,
+      TraceContext parent, long traceIdHigh, long traceId, long spanId) {
+    SpanMeter meter = state.meter;
+    if (meter == null || !meter.measures(kind, isLocalRoot(parent))) {
+      return new NoopSpan(state, parent, traceIdHigh, traceId, spanId);
+    }
+    return MeasuredSpan.start(state, parent, traceIdHigh, traceId, spanId, name, kind, startTimestamp);
   }
 
   /** A recording span: sampled, or provisional under a keep policy (flags without SAMPLED). */
@@ -186,6 +202,14 @@ public final class SpanBuilder {
     if (tagCount > 1) span.tag(key1, value1);
     for (int i = 0; i < tagCount - 2; i++) span.tag(moreTags[2 * i], moreTags[2 * i + 1]);
     return span;
+  }
+
+  /**
+   * True for a span whose parent is no span of this process: a new trace, or a context extracted
+   * from a carrier (or built by hand).
+   */
+  static boolean isLocalRoot(TraceContext parent) {
+    return parent == null || (parent.flags() & TraceContext.LOCAL) == 0;
   }
 
   /**

@@ -20,6 +20,9 @@ public final class TraceContext {
   static final int DEBUG = 4;
   static final int SHARED = 8;
   static final int RANDOM_TRACE_ID = 16;
+  // Made by a span of this process (not extracted from a carrier, not built by hand): a span
+  // started from it is a local child, not a local root. Not part of the context's value.
+  static final int LOCAL = 32;
 
   private final long traceIdHigh;
   private final long traceId;
@@ -174,12 +177,12 @@ public final class TraceContext {
     if (!(o instanceof TraceContext)) return false;
     TraceContext that = (TraceContext) o;
     return traceIdHigh == that.traceIdHigh && traceId == that.traceId && spanId == that.spanId
-        && parentId == that.parentId && flags == that.flags
+        && parentId == that.parentId && (flags & ~LOCAL) == (that.flags & ~LOCAL)
         && Objects.equals(traceState, that.traceState) && baggage.equals(that.baggage);
   }
 
   @Override public int hashCode() {
-    return Long.hashCode(traceIdHigh ^ traceId ^ spanId) * 31 + flags;
+    return Long.hashCode(traceIdHigh ^ traceId ^ spanId) * 31 + (flags & ~LOCAL);
   }
 
   @Override public String toString() {

@@ -1,5 +1,7 @@
 package io.tracelet;
 
+import io.tracelet.internal.SpanMeter;
+import io.tracelet.metrics.SpanMetrics;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -32,18 +34,24 @@ public final class Tracing implements AutoCloseable {
   private final Tracer tracer;
   private final TracingCounters counters;
   private final Duration closeTimeout;
+  private final SpanMetrics spanMetrics; // null unless set
   private boolean closed; // guarded by this
 
   private Tracing(Builder b) {
     this.serviceName = b.serviceName;
     this.propagator = b.propagator;
     this.closeTimeout = b.closeTimeout;
+    this.spanMetrics = b.spanMetrics;
     this.currentContext = new CurrentContext(b.decorators, b.strictScopes);
     this.recorder = new SpanRecorder(b.reporter, b.queueCapacity, b.maxBatchSpans, b.maxBatchDelay,
         "tracelet-recorder-" + b.serviceName);
     String ip = b.localIp != null ? b.localIp : detectLocalIp();
-    TracingState state = new TracingState(b.clock, b.sampler, b.traceId128Bit, b.limits,
-        Endpoint.of(b.serviceName, ip, b.localPort), currentContext, recorder, b.keepPolicy);
+    Endpoint local = Endpoint.of(b.serviceName, ip, b.localPort);
+    // Metrics go under the service name spans are reported under (lowercased).
+    SpanMeter meter = b.spanMetrics == null ? null
+        : SpanMeter.of(b.spanMetrics, local.serviceName() == null ? "" : local.serviceName());
+    TracingState state = new TracingState(b.clock, b.sampler, b.traceId128Bit, b.limits, local, currentContext,
+        recorder, b.keepPolicy, meter);
     this.tracer = new Tracer(state);
     this.counters = new TracingCounters(recorder, state.limitCounters, state.keeper);
   }
@@ -75,6 +83,14 @@ public final class Tracing implements AutoCloseable {
   /** What happened to this service's spans: accepted, reported, lost and why; limits applied. */
   public TracingCounters counters() {
     return counters;
+  }
+
+  /**
+   * The span metrics this service's spans are counted in ({@link Builder#spanMetrics}), for
+   * reading them or binding them to a metrics system; null when none were set.
+   */
+  public SpanMetrics spanMetrics() {
+    return spanMetrics;
   }
 
   /** Delivers every span finished before this call to the reporter, waiting up to 10 seconds. */
@@ -148,6 +164,7 @@ public final class Tracing implements AutoCloseable {
     private int localPort;
     private Sampler sampler = Sampler.always();
     private KeepPolicy keepPolicy;
+    private SpanMetrics spanMetrics;
     private Propagator propagator = Propagator.noop();
     private SpanReporter reporter = batch -> { };
     private Clock clock = Clock.system();
@@ -194,6 +211,17 @@ public final class Tracing implements AutoCloseable {
      */
     public Builder keepPolicy(KeepPolicy keepPolicy) {
       this.keepPolicy = require(keepPolicy, "keepPolicy");
+      return this;
+    }
+
+    /**
+     * Counts calls and their latency per span name, kind and status for the kinds {@code
+     * spanMetrics} chooses, head-sampled or not; none by default, which costs nothing. One {@link
+     * SpanMetrics} may serve several tracings: their spans are told apart by service name. See
+     * {@link SpanMetrics} for what is measured and what it costs.
+     */
+    public Builder spanMetrics(SpanMetrics spanMetrics) {
+      this.spanMetrics = require(spanMetrics, "spanMetrics");
       return this;
     }
 

@@ -1,11 +1,13 @@
 package io.tracelet;
 
+import io.tracelet.internal.SpanMeter;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What every span of one {@link Tracing} shares: the clock and its wall-clock anchor, the sampler,
- * limits and their counters, the local endpoint, the current-context storage and the recorder.
+ * limits and their counters, the local endpoint, the current-context storage, the recorder, and the
+ * keep policy's keeper and the span metrics' meter when they are set.
  * Built once by {@link Tracing}; the tracer, span builders and spans hold it and never reach back
  * into the {@link Tracer}, so a span travels one way: builder, span, recorder, reporter.
  *
@@ -25,11 +27,13 @@ final class TracingState {
   final CurrentContext currentContext;
   final SpanRecorder recorder;
   final Keeper keeper; // null without a keep policy
+  final SpanMeter meter; // null without span metrics
   // The last wall-clock reading and the nanoTime it was taken at; replaced, never mutated.
   private volatile WallClockAnchor anchor;
 
   TracingState(Clock clock, Sampler sampler, boolean traceId128Bit, SpanLimits limits,
-      Endpoint localEndpoint, CurrentContext currentContext, SpanRecorder recorder, KeepPolicy keepPolicy) {
+      Endpoint localEndpoint, CurrentContext currentContext, SpanRecorder recorder, KeepPolicy keepPolicy,
+      SpanMeter meter) {
     this.clock = clock;
     this.sampler = sampler;
     this.traceId128Bit = traceId128Bit;
@@ -38,6 +42,7 @@ final class TracingState {
     this.currentContext = currentContext;
     this.recorder = recorder;
     this.keeper = keepPolicy == null ? null : new Keeper(keepPolicy, recorder);
+    this.meter = meter;
   }
 
   /**

@@ -7,7 +7,11 @@ import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracelet.KeepPolicy;
 import io.tracelet.Scope;
 import io.tracelet.Span;
+import io.tracelet.SpanKind;
 import io.tracelet.Tracing;
+import io.tracelet.alerts.AlertRule;
+import io.tracelet.alerts.SpanAlerts;
+import io.tracelet.metrics.SpanMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * A span's life: start, two tags, finish, into each library's real pipeline ending in a no-op sink
  * (Tracelet's recorder, Brave's handler chain, OpenTelemetry's BatchSpanProcessor); the same for an
  * unsampled trace; both again with the tags set through the span builder, before start, as
- * integrations set them; and making a span current and back.
+ * integrations set them; both as a server span under span metrics, and with in-process alerts; and
+ * making a span current and back.
  *
  * <p>{@code sampledSpan_floor} is no library: the two clock reads a span's start and finish cannot
  * do without ({@code System.nanoTime()}).
@@ -35,6 +40,10 @@ public class SpanBenchmarks {
   Tracing tracelet;
   Tracing traceletUnsampled;
   Tracing traceletKeeping;
+  Tracing traceletMetrics;
+  Tracing traceletMetricsUnsampled;
+  Tracing traceletAlerts;
+  Tracing traceletAlertsUnsampled;
   brave.Tracing braveTracing;
   brave.Tracing braveUnsampledTracing;
   SdkTracerProvider otelProvider;
@@ -50,6 +59,16 @@ public class SpanBenchmarks {
     traceletUnsampled = Tracing.newBuilder().serviceName("bench").sampler(io.tracelet.Sampler.never()).build();
     traceletKeeping = Tracing.newBuilder().serviceName("bench").sampler(io.tracelet.Sampler.never())
         .keepPolicy(KeepPolicy.newBuilder().keepErrors().keepSlowerThan(Duration.ofSeconds(1)).build()).build();
+    SpanMetrics metrics = SpanMetrics.newBuilder().build(); // SERVER, CONSUMER and local roots; no listener
+    traceletMetrics = Tracing.newBuilder().serviceName("bench").spanMetrics(metrics).build();
+    traceletMetricsUnsampled = Tracing.newBuilder().serviceName("bench").sampler(io.tracelet.Sampler.never())
+        .spanMetrics(metrics).build();
+    SpanAlerts alerts = SpanAlerts.newBuilder().rule(AlertRule.errorRatioAbove(0.05))
+        .rule(AlertRule.latencyAbove(0.99, Duration.ofMillis(500))).build();
+    SpanMetrics alerting = SpanMetrics.newBuilder().addListener(alerts).build();
+    traceletAlerts = Tracing.newBuilder().serviceName("bench").spanMetrics(alerting).build();
+    traceletAlertsUnsampled = Tracing.newBuilder().serviceName("bench").sampler(io.tracelet.Sampler.never())
+        .spanMetrics(alerting).build();
     braveTracing = brave.Tracing.newBuilder().localServiceName("bench").addSpanHandler(Peers.BRAVE_NOOP_HANDLER).build();
     braveUnsampledTracing = brave.Tracing.newBuilder().localServiceName("bench")
         .sampler(brave.sampler.Sampler.NEVER_SAMPLE).addSpanHandler(Peers.BRAVE_NOOP_HANDLER).build();
@@ -69,6 +88,10 @@ public class SpanBenchmarks {
     tracelet.close();
     traceletUnsampled.close();
     traceletKeeping.close();
+    traceletMetrics.close();
+    traceletMetricsUnsampled.close();
+    traceletAlerts.close();
+    traceletAlertsUnsampled.close();
     braveTracing.close();
     braveUnsampledTracing.close();
     otelProvider.close();
@@ -178,6 +201,35 @@ public class SpanBenchmarks {
 
   @Benchmark public Object provisionalSpanDiscarded_tracelet() {
     Span span = traceletKeeping.tracer().spanBuilder("GET /cart").start();
+    span.tag("http.method", "GET");
+    span.tag("http.path", "/cart");
+    span.finish();
+    return span;
+  }
+
+  // The same span as sampledSpan_tracelet and unsampledSpan_tracelet, as a SERVER span under span
+  // metrics (counted at finish, sampled or not), then with in-process alerts listening too. Compare
+  // with those rows of the same run: the difference is what span metrics add per measured span.
+  // (Named apart from sampledSpan*, whose target compares with the peers, which have nothing like it.)
+
+  @Benchmark public Object spanMetricsSampled_tracelet() {
+    return serverSpan(traceletMetrics);
+  }
+
+  @Benchmark public Object spanMetricsUnsampled_tracelet() {
+    return serverSpan(traceletMetricsUnsampled);
+  }
+
+  @Benchmark public Object spanAlertsSampled_tracelet() {
+    return serverSpan(traceletAlerts);
+  }
+
+  @Benchmark public Object spanAlertsUnsampled_tracelet() {
+    return serverSpan(traceletAlertsUnsampled);
+  }
+
+  private static Object serverSpan(Tracing tracing) {
+    Span span = tracing.tracer().spanBuilder("GET /cart").kind(SpanKind.SERVER).start();
     span.tag("http.method", "GET");
     span.tag("http.path", "/cart");
     span.finish();

@@ -22,8 +22,14 @@ import zipkin2.Span;
  *
  * <pre>
  * java io.tracelet.examples.demo.Demo --zipkin http://127.0.0.1:9411 --kafka 127.0.0.1:9092 [--requests 10]
- *     [--sample RATE] [--all-http] [--zipkin-pid PID]
+ *     [--sample RATE] [--all-http] [--zipkin-pid PID] [--metrics-ports P,P,P,P] [--prometheus URL]
  * </pre>
+ *
+ * <p>Every service serves its span metrics on {@code /metrics} ({@link DemoSignals}; on the ports of
+ * {@code --metrics-ports}, in the order of {@link Shop#SERVICES}, else free ones) and feeds
+ * in-process alerts, printed as they fire; {@code --prometheus URL} is a Prometheus that scrapes
+ * them with Tracelet's rules, whose firing alert and its trace links the demo waits for and prints
+ * at the end ({@link DemoAlerts}).
  *
  * <p>{@code --sample RATE} (0 to 1, default 1) is the head sampling probability; below 1 every
  * service keeps the parts of unsampled traces that failed or were slow ({@link Reporting}), and
@@ -44,7 +50,8 @@ public final class Demo {
   }
 
   /** The command line, read. */
-  record Options(int requests, String zipkinUrl, String kafka, boolean allHttp, Long zipkinPid, double sample) {
+  record Options(int requests, String zipkinUrl, String kafka, boolean allHttp, Long zipkinPid, double sample,
+      List<Integer> metricsPorts, String prometheusUrl) {
     static Options parse(String... args) {
       int requests = 10;
       double sample = 1;
@@ -52,6 +59,8 @@ public final class Demo {
       String kafka = null;
       boolean allHttp = false;
       Long pid = null;
+      List<Integer> metricsPorts = List.of();
+      String prometheus = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--requests" -> requests = positive(value(args, ++i, "--requests"), "--requests");
@@ -60,12 +69,15 @@ public final class Demo {
           case "--all-http" -> allHttp = true;
           case "--sample" -> sample = rate(value(args, ++i, "--sample"), "--sample");
           case "--zipkin-pid" -> pid = (long) positive(value(args, ++i, "--zipkin-pid"), "--zipkin-pid");
+          case "--metrics-ports" -> metricsPorts = java.util.Arrays.stream(value(args, ++i, "--metrics-ports").split(","))
+              .map(port -> positive(port, "--metrics-ports")).toList();
+          case "--prometheus" -> prometheus = value(args, ++i, "--prometheus");
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
       if (zipkin == null) throw new IllegalArgumentException("--zipkin URL is required");
       if (kafka == null) throw new IllegalArgumentException("--kafka HOST:PORT is required (orders and shipping use it)");
-      return new Options(requests, zipkin, kafka, allHttp, pid, sample);
+      return new Options(requests, zipkin, kafka, allHttp, pid, sample, metricsPorts, prometheus);
     }
 
     Reporting reporting() {
@@ -132,15 +144,23 @@ public final class Demo {
    *
    * @throws IllegalStateException when a trace is missing, incomplete, or there but should not be
    */
-  @SuppressWarnings("try") // Shop.close() waits for the services to stop, and may be interrupted
   static Outcome run(Options options, PrintStream out) throws Exception {
+    try (DemoSignals signals = new DemoSignals(options.zipkinUrl(), options.metricsPorts())) {
+      Outcome outcome = run(options, options.reporting().withSignals(signals), signals, out);
+      DemoAlerts.print(signals, options, out);
+      return outcome;
+    }
+  }
+
+  @SuppressWarnings("try") // Shop.close() waits for the services to stop, and may be interrupted
+  private static Outcome run(Options options, Reporting reporting, DemoSignals signals, PrintStream out)
+      throws Exception {
     ZipkinTraces zipkin = new ZipkinTraces(options.zipkinUrl());
     out.println("Waiting for Zipkin at " + options.zipkinUrl() + " ...");
     Optional<ProcessHandle> server = options.zipkinPid() == null ? Optional.empty() : ProcessHandle.of(options.zipkinPid());
     BooleanSupplier starting = () -> options.zipkinPid() == null || server.map(ProcessHandle::isAlive).orElse(false);
     zipkin.awaitHealthy(options.zipkinPid() == null ? EXTERNAL_ZIPKIN_TIMEOUT : ZIPKIN_START_TIMEOUT, starting);
 
-    Reporting reporting = options.reporting();
     List<Traffic.Result> results;
     Traffic.Result warmUp = null;
     Map<String, TracingCounters> counters;
@@ -149,7 +169,10 @@ public final class Demo {
       out.println("The shop is open:");
       out.println(shop.describe(reporting));
       out.println("Sampling: " + reporting.describeSampling() + ".");
+      out.println("Each service's metrics (span metrics and Tracelet's counters, Prometheus format):");
+      out.println(signals.describe());
       out.println();
+      if (options.prometheusUrl() != null) DemoAlerts.warmUp(shop, options.prometheusUrl(), out);
       if (reporting.keeps()) {
         // The first request after the start pays for connecting and loading classes: on a busy machine
         // it can take longer than the keep policy's threshold, and then it is rightly kept as slow.

@@ -23,7 +23,9 @@ import java.util.Objects;
  * <p>{@link #httpAndKafka} shows both of the Zipkin reporter's paths: the services that prefer
  * Kafka ({@code orders} and {@code shipping}, which have a broker at hand) publish their spans to
  * the topic {@code zipkin} that Zipkin's Kafka collector reads, the others POST them over HTTP.
- * {@link #http} sends everything over HTTP. Immutable.
+ * {@link #http} sends everything over HTTP. With {@link #withSignals} every service also counts its
+ * spans in span metrics, served on {@code /metrics} ({@link DemoSignals}). Immutable (the signals it
+ * hands on are thread-safe).
  */
 public final class Reporting {
   /** The keep policy's threshold for a slow local root, when the sample rate is below 1. */
@@ -33,12 +35,14 @@ public final class Reporting {
   private final String kafkaBootstrapServers; // null: everything over HTTP
   private final double sampleRate;
   private final Sampler sampler;
+  private final DemoSignals signals; // null: no span metrics
 
-  private Reporting(String zipkinUrl, String kafkaBootstrapServers, double sampleRate) {
+  private Reporting(String zipkinUrl, String kafkaBootstrapServers, double sampleRate, DemoSignals signals) {
     this.zipkinUrl = stripTrailingSlash(Objects.requireNonNull(zipkinUrl, "zipkinUrl == null"));
     this.kafkaBootstrapServers = kafkaBootstrapServers;
     this.sampler = Sampler.probability(sampleRate); // refuses a rate outside [0, 1]
     this.sampleRate = sampleRate;
+    this.signals = signals;
   }
 
   /**
@@ -46,12 +50,13 @@ public final class Reporting {
    * the Zipkin at {@code zipkinUrl} must collect); the others over HTTP to {@code zipkinUrl}.
    */
   public static Reporting httpAndKafka(String zipkinUrl, String kafkaBootstrapServers) {
-    return new Reporting(zipkinUrl, Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers == null"), 1);
+    return new Reporting(zipkinUrl, Objects.requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers == null"), 1,
+        null);
   }
 
   /** Every service reports over HTTP to the Zipkin at {@code zipkinUrl}, such as {@code http://127.0.0.1:9411}. */
   public static Reporting http(String zipkinUrl) {
-    return new Reporting(zipkinUrl, null, 1);
+    return new Reporting(zipkinUrl, null, 1, null);
   }
 
   /**
@@ -61,7 +66,12 @@ public final class Reporting {
    * @throws IllegalArgumentException when {@code rate} is outside [0, 1]
    */
   public Reporting sampled(double rate) {
-    return new Reporting(zipkinUrl, kafkaBootstrapServers, rate);
+    return new Reporting(zipkinUrl, kafkaBootstrapServers, rate, signals);
+  }
+
+  /** The same reporting, and every service counts its spans in span metrics that {@code signals} serves. */
+  Reporting withSignals(DemoSignals signals) {
+    return new Reporting(zipkinUrl, kafkaBootstrapServers, sampleRate, Objects.requireNonNull(signals, "signals == null"));
   }
 
   /** The head sampling probability, from 0 to 1. */
@@ -133,11 +143,21 @@ public final class Reporting {
     if (keeps()) {
       builder.keepPolicy(KeepPolicy.newBuilder().keepErrors().keepSlowerThan(KEEP_SLOWER_THAN).build());
     }
-    return builder
+    if (signals != null) builder.spanMetrics(signals.spanMetrics());
+    Tracing tracing = builder
         .reporter(kafka(prefersKafka)
             ? ZipkinReporter.kafka(kafkaBootstrapServers)
             : ZipkinReporter.http(spansEndpoint()))
         .build();
+    if (signals != null) {
+      try {
+        signals.serve(serviceName, tracing);
+      } catch (RuntimeException e) {
+        tracing.close();
+        throw e;
+      }
+    }
+    return tracing;
   }
 
   private boolean kafka(boolean prefersKafka) {

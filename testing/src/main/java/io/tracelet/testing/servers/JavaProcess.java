@@ -29,11 +29,13 @@ import java.util.stream.Stream;
  * A server JVM that the test JVM starts, stops and may start again, with a fresh temporary
  * directory of its own (its log, its {@code java.io.tmpdir}, and whatever the caller puts there)
  * that {@link #close()} deletes. A directory left behind by a test JVM that was killed is deleted
- * when a later one creates its own.
+ * when a later one creates its own. {@link #nativeProgram} runs a program that is not Java (the
+ * Prometheus server) the same way.
  *
- * <p>Every launch runs through {@link ParentWatchdog}, and a shutdown hook of the test JVM stops
- * what is still running, so a server never outlives its tests. The child's output (stdout and
- * stderr) goes to one log file, appended across launches; failures quote its last lines.
+ * <p>Every launch runs through {@link ParentWatchdog} (a native program through a shell that does
+ * the same job, {@link #NATIVE_WATCHDOG}), and a shutdown hook of the test JVM stops what is still
+ * running, so a server never outlives its tests. The child's output (stdout and stderr) goes to one
+ * log file, appended across launches; failures quote its last lines.
  *
  * <p>Thread-safe: launching and stopping are serialized on this object.
  */
@@ -42,6 +44,28 @@ final class JavaProcess implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 40;
   private static final String DIRECTORY_PREFIX = "tracelet-";
   private static final String OWNER_FILE = "owner.pid";
+  /**
+   * What {@link ParentWatchdog} does for a JVM, in POSIX sh for a native program: runs the program
+   * (its arguments follow the script) with no input, ends it with SIGTERM when the shell's standard
+   * input (a pipe from the test JVM, never written) reaches its end, since the test JVM is then gone
+   * however it ended, and also when the shell itself gets SIGTERM ({@link #stop()}); exits with the
+   * program's status. The reader runs in the background on a copy of that input (a background job
+   * of a non-interactive shell would otherwise read {@code /dev/null}), with no output of its own,
+   * so the program's output pipe ends when the program does.
+   */
+  static final String NATIVE_WATCHDOG = String.join("\n",
+      "p=",
+      "trap 'if [ -n \"$p\" ]; then kill -TERM \"$p\" 2>/dev/null; fi' TERM INT HUP",
+      "exec 3<&0",
+      "\"$@\" </dev/null &",
+      "p=$!",
+      "{ while read -r _; do :; done; kill -TERM \"$p\" 2>/dev/null; } <&3 >/dev/null 2>&1 &",
+      "w=$!",
+      "exec 3<&-",
+      "wait \"$p\"; s=$?",
+      "while kill -0 \"$p\" 2>/dev/null; do wait \"$p\"; s=$?; done",
+      "kill \"$w\" 2>/dev/null",
+      "exit \"$s\"");
 
   private final String name;
   private final List<String> command;
@@ -69,6 +93,20 @@ final class JavaProcess implements AutoCloseable {
    */
   JavaProcess(String name, List<Path> classpath, Function<Path, List<String>> jvmOptions,
       Map<String, String> environment) {
+    this(name, environment, directory -> javaCommand(classpath, jvmOptions.apply(directory), directory));
+  }
+
+  /**
+   * A native program rather than a JVM: {@link #start} and {@link #run} then take the program's
+   * executable where they take a main class. It runs under {@link #NATIVE_WATCHDOG} ({@code /bin/sh}),
+   * in its own directory, with {@code environment} on top of the test JVM's. {@link #kill()} kills
+   * that shell, not the program: use {@link #stop()}.
+   */
+  static JavaProcess nativeProgram(String name, Map<String, String> environment) {
+    return new JavaProcess(name, environment, directory -> List.of("/bin/sh", "-c", NATIVE_WATCHDOG, name));
+  }
+
+  private JavaProcess(String name, Map<String, String> environment, Function<Path, List<String>> command) {
     this.name = name;
     this.environment = Map.copyOf(environment);
     try {
@@ -80,17 +118,7 @@ final class JavaProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot create a temporary directory for " + name, e);
     }
     this.log = directory.resolve("output.log");
-    List<String> cp = new ArrayList<>();
-    cp.add(watchdogLocation().toString());
-    for (Path entry : classpath) cp.add(entry.toString());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaExecutable());
-    cmd.addAll(jvmOptions.apply(directory));
-    cmd.add("-Djava.io.tmpdir=" + directory.resolve("tmp"));
-    cmd.add("-cp");
-    cmd.add(String.join(File.pathSeparator, cp));
-    cmd.add(ParentWatchdog.class.getName());
-    this.command = List.copyOf(cmd);
+    this.command = List.copyOf(command.apply(directory));
     this.shutdownHook = new Thread(this::stopAtJvmExit, "tracelet-stop-" + directory.getFileName());
   }
 
@@ -335,6 +363,21 @@ final class JavaProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no output: " + e + ")";
     }
+  }
+
+  // The java command that runs ParentWatchdog, which then runs the main class given at launch.
+  private static List<String> javaCommand(List<Path> classpath, List<String> jvmOptions, Path directory) {
+    List<String> cp = new ArrayList<>();
+    cp.add(watchdogLocation().toString());
+    for (Path entry : classpath) cp.add(entry.toString());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaExecutable());
+    cmd.addAll(jvmOptions);
+    cmd.add("-Djava.io.tmpdir=" + directory.resolve("tmp"));
+    cmd.add("-cp");
+    cmd.add(String.join(File.pathSeparator, cp));
+    cmd.add(ParentWatchdog.class.getName());
+    return cmd;
   }
 
   private static String javaExecutable() {

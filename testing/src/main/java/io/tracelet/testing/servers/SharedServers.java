@@ -56,6 +56,15 @@ final class SharedServers {
     return server;
   }
 
+  /** The shared Prometheus server. */
+  static PrometheusServer prometheusServer(ExtensionContext context) {
+    Running running = context.getRoot().getStore(NAMESPACE).computeIfAbsent("prometheus-server", key -> {
+      PrometheusServer server = PrometheusServer.newBuilder().launch();
+      return new Running(server, server::close);
+    }, Running.class);
+    return (PrometheusServer) running.server();
+  }
+
   /**
    * True when {@link KafkaBrokerExtension} is declared with {@code @ExtendWith} (directly or in a
    * composed annotation) on the test method, its class, a superclass or an enclosing class.

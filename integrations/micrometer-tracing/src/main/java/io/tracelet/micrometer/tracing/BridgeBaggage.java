@@ -62,6 +62,7 @@ final class BridgeBaggage implements Baggage {
     io.tracelet.TraceContext context = BridgeContext.unwrap(target);
     if (value != null) context = context.toBuilder().baggage(context.baggage().with(name, value)).build();
     io.tracelet.Span span = target instanceof BridgeContext ? ((BridgeContext) target).span : null;
+    if (value != null && span != null && tracer.tagsBaggage(name)) span.tag(name, value);
     return new BridgeBaggageInScope(name, context, tracer.open(span, context));
   }
 

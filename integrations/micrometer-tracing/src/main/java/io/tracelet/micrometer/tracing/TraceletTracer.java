@@ -10,8 +10,12 @@ import io.micrometer.tracing.Tracer;
 import io.tracelet.Scope;
 import io.tracelet.SpanBuilder;
 import io.tracelet.Tracing;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Micrometer Tracing's {@link Tracer} over a Tracelet {@link Tracing}: what Micrometer Observation's
@@ -44,9 +48,11 @@ public final class TraceletTracer implements Tracer {
   // The baggage scopes open on each thread: the view span each made current, and the span it is a
   // view of, so that tracer.currentSpan() inside one still returns the recording span.
   private final ThreadLocal<BaggageView> views = new ThreadLocal<>();
+  private final Set<String> baggageTagFields; // lowercase
 
-  private TraceletTracer(Tracing tracing) {
+  private TraceletTracer(Tracing tracing, Set<String> baggageTagFields) {
     this.tracing = tracing;
+    this.baggageTagFields = baggageTagFields;
     this.tracer = tracing.tracer();
     this.currentTraceContext = new BridgeCurrentTraceContext(this, tracing.currentContext());
   }
@@ -57,7 +63,29 @@ public final class TraceletTracer implements Tracer {
    * @throws NullPointerException when {@code tracing} is null
    */
   public static TraceletTracer create(Tracing tracing) {
-    return new TraceletTracer(Objects.requireNonNull(tracing, "tracing == null"));
+    return new TraceletTracer(Objects.requireNonNull(tracing, "tracing == null"), Set.of());
+  }
+
+  /**
+   * As {@link #create(Tracing)}, and a baggage entry whose name is one of {@code baggageTagFields}
+   * (ignoring case) also tags the span it is added to with its name and value when it is made
+   * current, as the Brave bridge's tag fields do ({@code management.tracing.baggage.tag-fields}).
+   *
+   * @throws NullPointerException when an argument or an element is null
+   */
+  public static TraceletTracer create(Tracing tracing, Collection<String> baggageTagFields) {
+    Objects.requireNonNull(tracing, "tracing == null");
+    Objects.requireNonNull(baggageTagFields, "baggageTagFields == null");
+    Set<String> fields = new HashSet<>();
+    for (String field : baggageTagFields) {
+      fields.add(Objects.requireNonNull(field, "baggageTagFields element == null").toLowerCase(Locale.ROOT));
+    }
+    return new TraceletTracer(tracing, Set.copyOf(fields));
+  }
+
+  /** True when a baggage entry named {@code name} tags the span it is added to. */
+  boolean tagsBaggage(String name) {
+    return !baggageTagFields.isEmpty() && name != null && baggageTagFields.contains(name.toLowerCase(Locale.ROOT));
   }
 
   Tracing tracing() {

@@ -137,4 +137,24 @@ class BaggageTest {
     assertThat(span.context().parentId()).isNull();
     assertThat(tracer.getBaggage(span.context(), "foo").get()).isEqualTo("bar");
   }
+
+  @Test void baggageTagFields_tagTheSpanTheEntryIsAddedTo_ignoringCase() {
+    TraceletTracer tagging = TraceletTracer.create(fixture.tracing, java.util.List.of("Country-Code"));
+    Span span = tagging.nextSpan().name("op").start();
+    try (Tracer.SpanInScope ws = tagging.withSpan(span);
+        BaggageInScope country = tagging.createBaggageInScope("country-code", "FO");
+        BaggageInScope other = tagging.createBaggageInScope("other", "x")) {
+      assertThat(country.get()).isEqualTo("FO");
+      assertThat(other.get()).isEqualTo("x");
+    } finally {
+      span.end();
+    }
+    assertThat(fixture.onlySpan()).hasTag("country-code", "FO").hasNoTag("other");
+  }
+
+  @Test void baggageTagFields_refuseNulls() {
+    org.assertj.core.api.Assertions.assertThatNullPointerException()
+        .isThrownBy(() -> TraceletTracer.create(fixture.tracing, java.util.Arrays.asList("a", null)))
+        .withMessage("baggageTagFields element == null");
+  }
 }

@@ -1,21 +1,27 @@
-package io.tracelet;
+package io.tracelet.internal;
+
+import io.tracelet.SpanKind;
 
 /**
  * Matches spans by kind (null: any) and name pattern (null: any; exact, or a prefix when it ends in
- * {@code *}), for sampler rules and keep rules. Immutable; matching allocates nothing.
+ * {@code *}), for sampler rules, keep rules and alert rules. Immutable; matching allocates nothing.
+ *
+ * <p><b>Not an API.</b> Public only so that the core's packages share it; see {@link InternalAccess}.
  */
-final class SpanMatcher {
+public final class SpanMatcher {
   private final SpanKind kind;
   private final String name;
   private final boolean prefix;
 
-  SpanMatcher(SpanKind kind, String pattern) {
+  /** A matcher of spans of {@code kind} (null: any) whose name matches {@code pattern} (null: any). */
+  public SpanMatcher(SpanKind kind, String pattern) {
     this.kind = kind;
     this.prefix = pattern != null && pattern.endsWith("*");
     this.name = prefix ? pattern.substring(0, pattern.length() - 1) : pattern;
   }
 
-  boolean matches(String spanName, SpanKind spanKind) {
+  /** True when a span of this name and kind matches. */
+  public boolean matches(String spanName, SpanKind spanKind) {
     if (kind != null && kind != spanKind) return false;
     if (name == null) return true;
     return prefix ? spanName.startsWith(name) : spanName.equals(name);
