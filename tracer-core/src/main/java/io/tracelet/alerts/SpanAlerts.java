@@ -137,16 +137,22 @@ public final class SpanAlerts implements SpanMetrics.Listener {
   }
 
   private Track newTrack(ConcurrentHashMap<String, Track> names, String service, SpanKind kind, String name) {
-    int[] applying = new int[rules.length];
     int n = 0;
-    for (int i = 0; i < rules.length; i++) if (rules[i].matches(name, kind)) applying[n++] = i;
-    if (n == 0) return null; // no rule for it: nothing to track (and nothing kept)
-    if (tracked.getAndIncrement() >= maxSeries) {
+    for (AlertRule r : rules) if (r.matches(name, kind)) n++;
+    if (n == 0) return null; // no rule for it: nothing to track, nothing allocated
+    if (tracked.get() >= maxSeries) { // full: a read, no contended write
+      untracked.increment();
+      return null;
+    }
+    if (tracked.getAndIncrement() >= maxSeries) { // lost the race for the last place
       tracked.getAndDecrement();
       untracked.increment();
       return null;
     }
-    Track fresh = new Track(service, name, kind, Arrays.copyOf(applying, n), slices, bounds, worstTraces);
+    int[] applying = new int[n];
+    n = 0;
+    for (int i = 0; i < rules.length; i++) if (rules[i].matches(name, kind)) applying[n++] = i;
+    Track fresh = new Track(service, name, kind, applying, slices, bounds, worstTraces);
     Track prior = names.putIfAbsent(name, fresh);
     if (prior == null) return fresh;
     tracked.getAndDecrement();
