@@ -7,7 +7,14 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The servers of the scale-out pipeline, each in a JVM of its own on 127.0.0.1 with ports from the
@@ -47,6 +54,9 @@ public final class Pipeline implements AutoCloseable {
       log.printf("Starting Kafka (topics of %d partitions) ...%n", partitions);
       kafka = started(KafkaBroker.launch(partitions));
       log.printf("  Kafka on %s%n", kafka.bootstrapServers());
+      // Now, not at the services' first send: a busy broker can take longer to create it on first
+      // use than a send waits for the topic's metadata (5 s), and the first batches are dropped.
+      createTopic(kafka.bootstrapServers(), partitions);
       log.println("Starting Cassandra ...");
       cassandra = started(CassandraNode.launch());
       log.printf("  Cassandra on %s%n", cassandra.contactPoint());
@@ -90,6 +100,17 @@ public final class Pipeline implements AutoCloseable {
   /** How often the collectors commit the offsets they consumed. */
   public Duration commitInterval() {
     return commitInterval;
+  }
+
+  private static void createTopic(String bootstrapServers, int partitions) {
+    try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get(1, TimeUnit.MINUTES);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not create the topic " + TOPIC + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the topic " + TOPIC, e);
+    }
   }
 
   private <T extends AutoCloseable> T started(T server) {

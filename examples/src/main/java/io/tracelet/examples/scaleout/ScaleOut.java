@@ -40,6 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ScaleOut {
   private static final Duration STORED_WITHIN = Duration.ofMinutes(3);
+  // How long a checkpoint mid-run waits for the spans sent so far to be stored.
+  private static final Duration CHECKPOINT_WITHIN = Duration.ofMinutes(1);
   private static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
   private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
   // How often a collector's received-counter is read before it is killed, to know what it
@@ -50,6 +52,8 @@ public final class ScaleOut {
   private static final Duration SETTLE = Duration.ofSeconds(5);
   // The load goes on at least this long after the last event.
   private static final Duration TAIL = Duration.ofSeconds(5);
+  // How long a collector asked to stop (SIGTERM) may take before it is killed; Kubernetes' default is 30 s.
+  private static final Duration GRACE_PERIOD = Duration.ofMinutes(2);
   // Tracing's default maxBatchDelay: the most a span waits in its service before it is sent.
   private static final Duration BATCH_DELAY = Duration.ofSeconds(1);
 
@@ -145,15 +149,16 @@ public final class ScaleOut {
 
   /**
    * One collector stopped mid-run, and what it cost: when (seconds into the load), how long its JVM
-   * took to exit, when it was back (started again and healthy), the spans it had received in the
+   * took to exit and whether it exited by itself (after SIGTERM, within 2 minutes; never after
+   * SIGKILL), when it was back (started again and healthy), the spans it had received in the
    * commit interval before the signal (plus a second's slack for a late commit; for SIGKILL only),
    * the copies and losses that appeared between the checkpoint before it and the next one, and the
    * most copies the mechanism allows: none for SIGTERM (the consumers commit what they consumed as
    * they close); for SIGKILL what it received since its last commit, bounded by
    * {@code receivedInLastInterval} and one batch of each service.
    */
-  public record Event(int collector, Signal signal, double atSeconds, double exitSeconds, double backAtSeconds,
-      long receivedInLastInterval, long duplicates, long lost, long duplicateBound) {
+  public record Event(int collector, Signal signal, double atSeconds, double exitSeconds, boolean exitedByItself,
+      double backAtSeconds, long receivedInLastInterval, long duplicates, long lost, long duplicateBound) {
     /** True when no span was lost and the copies stayed within {@link #duplicateBound()}. */
     public boolean withinBounds() {
       return lost == 0 && duplicates <= duplicateBound;
@@ -211,8 +216,8 @@ public final class ScaleOut {
             c.spansReceived / seconds, c.spansDropped, c.restarts == 0 ? ""
                 : c.restarts == 1 ? "; stopped and started again mid-run" : "; stopped " + c.restarts + " times");
       }
-      line(out, "received", "%,d spans by all collectors (%+,d against sent: collected again, less what stopping"
-          + " collectors received after their counters were read)", received, received - sent);
+      line(out, "received", "%,d spans by all collectors (each counter read just before its collector stopped: what"
+          + " a collector shutting down still received is not in it)", received);
       line(out, "commits", "the collectors commit consumed offsets every %,d ms (auto.commit.interval.ms)",
           commitInterval.toMillis());
       if (!events.isEmpty()) {
@@ -221,8 +226,9 @@ public final class ScaleOut {
       }
       for (int i = 0; i < events.size(); i++) {
         Event e = events.get(i);
-        line(out, "event " + (i + 1), "%.0f s: collector %d %s, exited in %.1f s, back at %.0f s; %,d spans stored"
-            + " twice (%s), %,d lost", e.atSeconds, e.collector, e.signal.done, e.exitSeconds, e.backAtSeconds,
+        line(out, "event " + (i + 1), "%.0f s: collector %d %s, %s in %.1f s, back at %.0f s; %,d spans stored"
+            + " twice (%s), %,d lost", e.atSeconds, e.collector, e.signal.done,
+            e.signal == Signal.TERM && !e.exitedByItself ? "NOT EXITED: killed" : "exited", e.exitSeconds, e.backAtSeconds,
             e.duplicates, e.signal == Signal.TERM ? "none expected"
                 : String.format(Locale.ROOT, "at most %,d expected: %,d received in its last %.1f s, plus a batch"
                     + " per service", e.duplicateBound, e.receivedInLastInterval,
@@ -384,16 +390,17 @@ public final class ScaleOut {
         droppedBase[c] = 0;
         cpuBase[c] = 0;
         long signalled = System.nanoTime();
+        boolean exitedByItself = false;
         if (signal == Signal.KILL) {
           victim.kill();
         } else {
-          victim.stop();
+          exitedByItself = victim.stop(GRACE_PERIOD);
         }
         double exit = (System.nanoTime() - signalled) / 1e9;
         restarts[c]++;
-        log.printf("  %.0f s: collector %d %s, exited in %.1f s; starting it again ...%n", (signalled - start) / 1e9, c,
-            signal.done, exit);
-        done.add(new PendingEvent(c, signal, (signalled - start) / 1e9, exit, receivedInWindow));
+        log.printf("  %.0f s: collector %d %s, %s in %.1f s; starting it again ...%n", (signalled - start) / 1e9, c,
+            signal.done, signal == Signal.TERM && !exitedByItself ? "NOT EXITED: killed" : "exited", exit);
+        done.add(new PendingEvent(c, signal, (signalled - start) / 1e9, exit, exitedByItself, receivedInWindow));
         restarted = CompletableFuture.supplyAsync(() -> {
           victim.start();
           return seconds(start);
@@ -401,6 +408,8 @@ public final class ScaleOut {
       }
       parkUntil(Math.max(start + duration, done.isEmpty() ? 0 : System.nanoTime() + TAIL.toNanos()));
     }
+    long stopped = System.nanoTime(); // the services stop making spans now
+    double seconds = (stopped - start) / 1e9;
     long offered = 0;
     long sent = 0;
     long droppedByRecorders = 0;
@@ -418,8 +427,6 @@ public final class ScaleOut {
       droppedByRecorders += service.spansDroppedByRecorder();
       traceIds.addAll(service.traceIds());
     }
-    long stopped = System.nanoTime();
-    double seconds = (stopped - start) / 1e9;
     log.printf("  %.0f s: load stopped: %,d spans sent; waiting until Zipkin has them all ...%n", seconds, sent);
     double lastBack = restarted.join();
     if (!done.isEmpty()) {
@@ -447,7 +454,8 @@ public final class ScaleOut {
       StoredSpans.Count before = checkpoints.get(k);
       StoredSpans.Count after = checkpoints.get(k + 1);
       long bound = e.signal == Signal.TERM ? 0 : e.receivedInWindow + batchPerService;
-      events.add(new Event(e.collector, e.signal, e.atSeconds, e.exitSeconds, backs.get(k), e.receivedInWindow,
+      events.add(new Event(e.collector, e.signal, e.atSeconds, e.exitSeconds, e.exitedByItself, backs.get(k),
+          e.receivedInWindow,
           after.duplicates() - before.duplicates(), missing(after) - missing(before), bound));
     }
     StoredSpans.Count first = checkpoints.get(0);
@@ -471,17 +479,24 @@ public final class ScaleOut {
 
   /**
    * Waits until the consumer group has caught up with what was sent so far, then reads back every
-   * trace that started over 2 s ago (sent by now: a span waits at most 1 s in its service).
+   * trace that started over 2 s ago (sent by now: a span waits at most 1 s in its service) until
+   * all their spans are stored (writes lag behind the commits) or a minute passes.
    */
   private static StoredSpans.Count checkpoint(ConsumerGroup group, List<LoadService> services, StoredSpans reader,
       long start, PrintStream log) throws Exception {
+    long begin = System.nanoTime();
     long micros = System.currentTimeMillis() * 1000 - BATCH_DELAY.plusSeconds(1).toNanos() / 1000;
     Duration caughtUp = group.awaitCaughtUp(STORED_WITHIN);
     List<String> traceIds = new ArrayList<>();
     for (LoadService service : services) traceIds.addAll(service.traceIdsStartedBefore(micros));
-    StoredSpans.Count count = reader.count(traceIds, LoadService.SPANS_PER_TRACE);
-    log.printf("  %.0f s: checkpoint: the collectors caught up in %.1f s; %,d traces read back: %,d copies, %,d spans"
-        + " missing%n", seconds(start), caughtUp.toNanos() / 1e9, traceIds.size(), count.duplicates(), missing(count));
+    long deadline = System.nanoTime() + CHECKPOINT_WITHIN.toNanos();
+    StoredSpans.Count count;
+    do {
+      count = reader.count(traceIds, LoadService.SPANS_PER_TRACE);
+    } while (missing(count) > 0 && System.nanoTime() - deadline < 0L && pause());
+    log.printf("  %.0f s: checkpoint: the collectors caught up in %.1f s; %,d traces read back in %.1f s in all:"
+        + " %,d copies, %,d spans missing%n", seconds(start), caughtUp.toNanos() / 1e9, traceIds.size(),
+        (System.nanoTime() - begin) / 1e9, count.duplicates(), missing(count));
     return count;
   }
 
@@ -525,7 +540,7 @@ public final class ScaleOut {
 
   /** An event as it happened, before its copies and losses are counted. */
   private record PendingEvent(int collector, Signal signal, double atSeconds, double exitSeconds,
-      long receivedInWindow) {
+      boolean exitedByItself, long receivedInWindow) {
   }
 
 

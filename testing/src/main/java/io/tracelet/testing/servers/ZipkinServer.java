@@ -246,6 +246,18 @@ public final class ZipkinServer implements AutoCloseable {
   }
 
   /**
+   * Stops the server gracefully, as an orchestrator does: SIGTERM, so that Zipkin shuts down
+   * (its Kafka consumers commit what they consumed and leave their group, its storage finishes
+   * pending writes), and SIGKILL if it has not exited after {@code gracePeriod}. Returns once its
+   * JVM has exited: true when it exited by itself (or was not running), false when it was killed.
+   * {@link #start()} starts it again.
+   */
+  public synchronized boolean stop(Duration gracePeriod) {
+    Objects.requireNonNull(gracePeriod, "gracePeriod == null");
+    return process.stop(gracePeriod);
+  }
+
+  /**
    * Kills the server's JVM (SIGKILL, as a crash would: no shutdown, no offsets committed) and
    * returns once it has exited. {@link #start()} starts it again.
    */
