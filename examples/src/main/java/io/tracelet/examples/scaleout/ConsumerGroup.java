@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -50,9 +51,8 @@ final class ConsumerGroup implements AutoCloseable {
     long start = System.nanoTime();
     long deadline = start + timeout.toNanos();
     Map<TopicPartition, Long> ends = endOffsets();
-    Map<TopicPartition, Long> behind = ends;
     while (true) {
-      behind = behind(ends);
+      Map<TopicPartition, Long> behind = behind(ends);
       if (behind.isEmpty()) return Duration.ofNanos(System.nanoTime() - start);
       if (System.nanoTime() - deadline >= 0L) {
         throw new IllegalStateException("the consumer group " + group + " has not caught up with the topic " + topic
@@ -85,7 +85,7 @@ final class ConsumerGroup implements AutoCloseable {
     return behind;
   }
 
-  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+  private static <T> T get(KafkaFuture<T> future) throws InterruptedException {
     try {
       return future.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
