@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # The scale-out pipeline, run and measured on this machine: traced services report through a
 # partitioned Kafka topic, two Zipkin collectors (one consumer group) store into Cassandra, a third
-# Zipkin serves queries and the UI; one collector is killed and restarted mid-run. Prints ingest
-# figures and checks that every span sent is queryable once. See examples/README.md.
+# Zipkin serves queries and the UI. Mid-run one collector is stopped gracefully (SIGTERM) and the
+# other killed (SIGKILL), each started again. Prints ingest figures, and per event the spans stored
+# twice and lost; checks that every span sent is queryable. See examples/README.md and docs/scaling.md.
 set -euo pipefail
 
 usage() {
   cat <<'USAGE'
 Usage: examples/scale-out.sh [--services N] [--rate SPANS_PER_S] [--duration S] [--partitions P]
-                             [--collectors C] [--no-kill] [--exit]
+                             [--collectors C] [--events LIST] [--commit-interval MS] [--exit]
 
-  --services N     traced services, each with its own Tracing and Kafka reporter (default 4)
-  --rate R         spans per second each service makes, as traces of 3 spans (default 250)
-  --duration S     seconds of load (default 60)
-  --partitions P   partitions of the topic zipkin (default 4)
-  --collectors C   Zipkin collectors in the consumer group (default 2)
-  --no-kill        do not kill collector 0 a third of the way in (and restart it at two thirds)
-  --exit           stop everything once the figures are printed; without it, Zipkin's UI stays up
-                   until Ctrl-C
+  --services N          traced services, each with its own Tracing and Kafka reporter (default 4)
+  --rate R              spans per second each service makes, as traces of 3 spans (default 250)
+  --duration S          seconds of load (default 60; longer when restarts delay the events)
+  --partitions P        partitions of the topic zipkin (default 4)
+  --collectors C        Zipkin collectors in the consumer group (default 2)
+  --events LIST         what happens to the collectors mid-run, in order, to collector 0, 1, ... in
+                        turn: term (SIGTERM, a graceful stop) or kill (SIGKILL, a crash), comma-
+                        separated; each is started again at once, and the next event waits until it
+                        is back (default term,kill; none for no event)
+  --commit-interval MS  how often the collectors commit consumed offsets (Kafka's
+                        auto.commit.interval.ms, set through Zipkin's
+                        zipkin.collector.kafka.overrides; default 5000, Zipkin's)
+  --exit                stop everything once the figures are printed; without it, Zipkin's UI stays
+                        up until Ctrl-C
 USAGE
 }
 

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * a client call under it, and a local step under that, with a few tags.
  *
  * <p>{@link #start()} starts its one thread, {@link #stopAndClose()} stops it and closes tracing,
- * which delivers what is queued. Trace IDs are kept, to check at the end that each trace is in
- * Zipkin. One thread starts and stops; the counters may be read from any thread.
+ * which delivers what is queued. Trace IDs are kept, with when each trace started, to check that
+ * each trace is in Zipkin, during the run and at the end. One thread starts and stops; the
+ * counters and trace IDs may be read from any thread.
  */
 final class LoadService {
   static final int SPANS_PER_TRACE = 3;
@@ -27,7 +28,8 @@ final class LoadService {
   private final ZipkinReporter reporter;
   private final Tracing tracing;
   private final long nanosPerTrace;
-  private final List<String> traceIds = new ArrayList<>(); // written by the thread, read after join
+  private final List<String> traceIds = new ArrayList<>(); // guarded by itself
+  private final List<Long> traceMicros = new ArrayList<>(); // when each trace started; guarded by traceIds
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long traces; // written by the thread only
@@ -53,6 +55,7 @@ final class LoadService {
     long next = System.nanoTime();
     long n = 0;
     while (running) {
+      long startMicros = System.currentTimeMillis() * 1000;
       Span server = tracer.spanBuilder("GET /item").kind(SpanKind.SERVER).tag("http.method", "GET")
           .tag("http.path", "/item/" + (n % 1000)).start();
       Span client = tracer.spanBuilder("SELECT item").kind(SpanKind.CLIENT).parent(server.context())
@@ -62,7 +65,10 @@ final class LoadService {
       client.finish();
       server.finish();
       String traceId = server.context().traceIdHex();
-      traceIds.add(traceId);
+      synchronized (traceIds) {
+        traceIds.add(traceId);
+        traceMicros.add(startMicros);
+      }
       lastTraceId = traceId;
       lastTraceFinishedNanos = System.nanoTime();
       traces = ++n;
@@ -95,9 +101,23 @@ final class LoadService {
     return tracing.close(Duration.ofSeconds(5));
   }
 
-  /** The trace IDs made; read after {@link #stopAndClose()}. */
+  /** The trace IDs made so far, oldest first. */
   List<String> traceIds() {
-    return traceIds;
+    synchronized (traceIds) {
+      return List.copyOf(traceIds);
+    }
+  }
+
+  /**
+   * The trace IDs made so far whose trace started before {@code micros} (microseconds since the
+   * epoch, within a millisecond), oldest first.
+   */
+  List<String> traceIdsStartedBefore(long micros) {
+    synchronized (traceIds) {
+      int end = 0;
+      while (end < traceMicros.size() && traceMicros.get(end) < micros) end++;
+      return List.copyOf(traceIds.subList(0, end));
+    }
   }
 
   String name() {

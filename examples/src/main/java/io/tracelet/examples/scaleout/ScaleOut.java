@@ -9,22 +9,29 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs the scale-out pipeline ({@link Pipeline}) under a fixed load and measures it: traced
- * services ({@link LoadService}) report through Kafka; two Zipkin collectors store into Cassandra;
- * one collector is killed a third of the way in and started again at two thirds. At the end every
- * span the services' counters say they sent must be queryable in Zipkin; copies of a span (Zipkin's
- * collector stores twice what it collects again after a crash) are counted apart. Prints the
- * figures: spans/s offered and received by each collector, spans stored, the delay from a span's
- * finish to its being queryable, bytes per span on the wire and on disk, and CPU time per span of
- * the collectors, the broker and Cassandra.
+ * services ({@link LoadService}) report through Kafka; two Zipkin collectors store into Cassandra.
+ * Mid-run, collectors are stopped and started again, by default one gracefully (SIGTERM, as a
+ * deployment does) and then the other with SIGKILL (as a crash does); each is started again at
+ * once, and the next event waits until it is back. At the end every span the services' counters
+ * say they sent must be queryable in Zipkin. Copies of a span (Zipkin's Kafka collector commits
+ * offsets on a timer, so a collector that dies leaves records uncommitted that another collects
+ * again, and Cassandra stores them twice) are counted apart and charged to the event after which
+ * they appeared (see {@link #run}).
+ * Prints the figures: spans/s offered and received by each collector, spans stored, copies and
+ * losses per event against what the commit interval predicts, the delay from a span's finish to
+ * its being queryable, bytes per span on the wire and on disk, and CPU time per span of the
+ * collectors, the broker and Cassandra.
  *
  * <pre>
  * java io.tracelet.examples.scaleout.ScaleOut [--services 4] [--rate 250] [--duration 60]
- *     [--partitions 4] [--collectors 2] [--no-kill] [--exit]
+ *     [--partitions 4] [--collectors 2] [--events term,kill] [--commit-interval 5000] [--exit]
  * </pre>
  *
  * Needs the system properties {@code tracelet.kafka-broker.classpath},
@@ -33,15 +40,51 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ScaleOut {
   private static final Duration STORED_WITHIN = Duration.ofMinutes(3);
+  // How long a checkpoint mid-run waits for the spans sent so far to be stored.
+  private static final Duration CHECKPOINT_WITHIN = Duration.ofMinutes(1);
   private static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
   private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+  // How often a collector's received-counter is read before it is killed, to know what it
+  // consumed in its last commit interval; and how late a commit may be and still count as on time.
+  private static final Duration SAMPLE_EVERY = Duration.ofMillis(200);
+  private static final Duration COMMIT_SLACK = Duration.ofSeconds(1);
+  // After a collector is back, before the next event: it joins the group, the group rebalances.
+  private static final Duration SETTLE = Duration.ofSeconds(5);
+  // The load goes on at least this long after the last event.
+  private static final Duration TAIL = Duration.ofSeconds(5);
+  // How long a collector asked to stop (SIGTERM) may take before it is killed; Kubernetes' default is 30 s.
+  private static final Duration GRACE_PERIOD = Duration.ofMinutes(2);
+  // Tracing's default maxBatchDelay: the most a span waits in its service before it is sent.
+  private static final Duration BATCH_DELAY = Duration.ofSeconds(1);
 
   private ScaleOut() {
   }
 
-  /** The run's shape. */
+  /** How a collector is stopped mid-run. */
+  public enum Signal {
+    /** SIGTERM: Zipkin shuts down (Spring closes the Kafka consumers, then the storage). */
+    TERM("stopped (SIGTERM)"),
+    /** SIGKILL: the JVM ends at once, as in a crash or an out-of-memory kill. */
+    KILL("killed (SIGKILL)");
+
+    private final String done;
+
+    Signal(String done) {
+      this.done = done;
+    }
+  }
+
+  /**
+   * The run's shape. {@code events} are applied in order, to collector 0, 1, ... in turn; an empty
+   * list stops none. {@code commitInterval} is the collectors' {@code auto.commit.interval.ms}.
+   */
   public record Options(int services, double spansPerSecondPerService, Duration duration, int partitions,
-      int collectors, boolean killCollector, boolean exit) {
+      int collectors, List<Signal> events, Duration commitInterval, boolean exit) {
+    /** Copies {@code events}. */
+    public Options {
+      events = List.copyOf(events);
+    }
+
     /** Parses the command line; unknown or malformed arguments throw. */
     public static Options parse(String... args) {
       int services = 4;
@@ -49,7 +92,8 @@ public final class ScaleOut {
       int seconds = 60;
       int partitions = 4;
       int collectors = 2;
-      boolean kill = true;
+      List<Signal> events = List.of(Signal.TERM, Signal.KILL);
+      Duration commitInterval = Pipeline.KAFKA_COMMIT_INTERVAL;
       boolean exit = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -58,12 +102,17 @@ public final class ScaleOut {
           case "--duration" -> seconds = positive(args, ++i);
           case "--partitions" -> partitions = positive(args, ++i);
           case "--collectors" -> collectors = positive(args, ++i);
-          case "--no-kill" -> kill = false;
+          case "--events" -> events = events(args, ++i);
+          case "--commit-interval" -> commitInterval = Duration.ofMillis(positive(args, ++i));
           case "--exit" -> exit = true;
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
-      return new Options(services, rate, Duration.ofSeconds(seconds), partitions, collectors, kill, exit);
+      if (!events.isEmpty() && collectors < 2) {
+        throw new IllegalArgumentException("--events needs at least 2 collectors (or --events none)");
+      }
+      return new Options(services, rate, Duration.ofSeconds(seconds), partitions, collectors, events,
+          commitInterval, exit);
     }
 
     private static int positive(String[] args, int i) {
@@ -72,25 +121,77 @@ public final class ScaleOut {
       }
       return Integer.parseInt(args[i]);
     }
+
+    private static List<Signal> events(String[] args, int i) {
+      if (i >= args.length) throw new IllegalArgumentException("--events needs a list: term,kill or none");
+      if (args[i].equals("none")) return List.of();
+      List<Signal> events = new ArrayList<>();
+      for (String event : args[i].split(",", -1)) {
+        switch (event) {
+          case "term" -> events.add(Signal.TERM);
+          case "kill" -> events.add(Signal.KILL);
+          default -> throw new IllegalArgumentException("--events takes term and kill, comma-separated, or none;"
+              + " not " + args[i]);
+        }
+      }
+      return events;
+    }
   }
 
   /**
    * What one collector did, over every life of it: spans received, spans it dropped because storing
-   * them failed, and CPU time net of idling.
+   * them failed, CPU time net of idling, and how many times it was stopped or killed. A collector's
+   * counters die with its JVM; they are read just before each stop, so what it received in its last
+   * moments is not counted.
    */
-  public record Collector(long spansReceived, long spansDropped, double cpuSeconds, boolean killed) {
+  public record Collector(long spansReceived, long spansDropped, double cpuSeconds, int restarts) {
   }
 
-  /** The figures of one run. */
+  /**
+   * One collector stopped mid-run, and what it cost: when (seconds into the load), how long its JVM
+   * took to exit and whether it exited by itself (after SIGTERM, within 2 minutes; never after
+   * SIGKILL), when it was back (started again and healthy), the spans it had received in the
+   * commit interval before the signal (plus a second's slack for a late commit; for SIGKILL only),
+   * the copies and losses that appeared between the checkpoint before it and the next one, and the
+   * most copies the mechanism allows: none for SIGTERM (the consumers commit what they consumed as
+   * they close); for SIGKILL what it received since its last commit, bounded by
+   * {@code receivedInLastInterval} and one batch of each service.
+   */
+  public record Event(int collector, Signal signal, double atSeconds, double exitSeconds, boolean exitedByItself,
+      double backAtSeconds, long receivedInLastInterval, long duplicates, long lost, long duplicateBound) {
+    /** True when no span was lost and the copies stayed within {@link #duplicateBound()}. */
+    public boolean withinBounds() {
+      return lost == 0 && duplicates <= duplicateBound;
+    }
+  }
+
+  /**
+   * The figures of one run. {@code duplicatesBeforeEvents} and {@code lostBeforeEvents}: copies and
+   * missing spans found at the checkpoint before the first event (none is expected).
+   */
   public record Report(double seconds, long offered, long sent, long droppedByRecorders, long droppedByReporters,
-      long undelivered, StoredSpans.Count stored, List<Collector> collectors, long bytesSent, long bytesOnDisk,
-      double kafkaCpuSeconds, double cassandraCpuSeconds, List<Double> delaysSeconds, double allStoredAfterSeconds) {
+      long undelivered, StoredSpans.Count stored, long duplicatesBeforeEvents, long lostBeforeEvents,
+      List<Collector> collectors, List<Event> events,
+      Duration commitInterval, long bytesSent, long bytesOnDisk, double kafkaCpuSeconds, double cassandraCpuSeconds,
+      List<Double> delaysSeconds, double allStoredAfterSeconds) {
+    /** Copies the lists. */
+    public Report {
+      collectors = List.copyOf(collectors);
+      events = List.copyOf(events);
+      delaysSeconds = List.copyOf(delaysSeconds);
+    }
+
     /**
      * True when every span sent is queryable and no trace misses a span (copies of a span, which
      * Zipkin's collector stores after collecting a record again, are counted apart).
      */
     public boolean everySpanQueryable() {
       return stored.complete(sent) && droppedByRecorders == 0 && droppedByReporters == 0 && undelivered == 0;
+    }
+
+    /** Spans sent but not queryable at the end. */
+    public long lost() {
+      return stored.missingByTrace().values().stream().mapToLong(Integer::longValue).sum();
     }
 
     double delayPercentile(double p) {
@@ -112,10 +213,27 @@ public final class ScaleOut {
       for (int i = 0; i < collectors.size(); i++) {
         Collector c = collectors.get(i);
         line(out, "collector " + i, "%,d spans received (%,.0f spans/s), %,d dropped by storage%s", c.spansReceived,
-            c.spansReceived / seconds, c.spansDropped, c.killed ? "; killed and restarted mid-run" : "");
+            c.spansReceived / seconds, c.spansDropped, c.restarts == 0 ? ""
+                : c.restarts == 1 ? "; stopped and started again mid-run" : "; stopped " + c.restarts + " times");
       }
-      line(out, "received", "%,d spans by all collectors (%+,d against sent: redelivered after the kill)", received,
-          received - sent);
+      line(out, "received", "%,d spans by all collectors (each counter read just before its collector stopped: what"
+          + " a collector shutting down still received is not in it)", received);
+      line(out, "commits", "the collectors commit consumed offsets every %,d ms (auto.commit.interval.ms)",
+          commitInterval.toMillis());
+      if (!events.isEmpty()) {
+        line(out, "before", "the first event: %,d spans stored twice, %,d lost", duplicatesBeforeEvents,
+            lostBeforeEvents);
+      }
+      for (int i = 0; i < events.size(); i++) {
+        Event e = events.get(i);
+        line(out, "event " + (i + 1), "%.0f s: collector %d %s, %s in %.1f s, back at %.0f s; %,d spans stored"
+            + " twice (%s), %,d lost", e.atSeconds, e.collector, e.signal.done,
+            e.signal == Signal.TERM && !e.exitedByItself ? "NOT EXITED: killed" : "exited", e.exitSeconds, e.backAtSeconds,
+            e.duplicates, e.signal == Signal.TERM ? "none expected"
+                : String.format(Locale.ROOT, "at most %,d expected: %,d received in its last %.1f s, plus a batch"
+                    + " per service", e.duplicateBound, e.receivedInLastInterval,
+                    (commitInterval.toMillis() + COMMIT_SLACK.toMillis()) / 1000.0), e.lost);
+      }
       line(out, "stored", "%,d distinct spans queryable in Zipkin of %,d sent; %,d more copies returned; %,d traces"
           + " incomplete%s", stored.spans(), sent, stored.duplicates(), stored.incompleteTraces(),
           stored.firstIncomplete() != null ? " (first: " + stored.firstIncomplete() + ")" : "");
@@ -128,10 +246,24 @@ public final class ScaleOut {
       line(out, "cpu", "net of idle: collectors %.1f s (%s spans per CPU-second), Kafka %.1f s (%s),"
           + " Cassandra %.1f s (%s)", collectorCpu, perCpuSecond(received, collectorCpu), kafkaCpuSeconds,
           perCpuSecond(sent, kafkaCpuSeconds), cassandraCpuSeconds, perCpuSecond(stored.spans(), cassandraCpuSeconds));
-      line(out, "verdict", !everySpanQueryable() ? "SPANS MISSING (see above)"
-          : stored.duplicates() == 0 ? "every span sent is queryable, once"
-          : "every span sent is queryable; " + stored.duplicates() + " stored twice (collected again after the kill)");
+      line(out, "verdict", verdict());
       return out.toString();
+    }
+
+    private String verdict() {
+      if (!everySpanQueryable()) return String.format(Locale.ROOT, "SPANS MISSING: %,d of %,d sent not queryable", lost(),
+          sent);
+      StringBuilder verdict = new StringBuilder("every span sent is queryable");
+      if (stored.duplicates() == 0) return verdict.append(", once").toString();
+      verdict.append(String.format(Locale.ROOT, "; %,d stored twice", stored.duplicates()));
+      for (Signal signal : Signal.values()) {
+        long copies = events.stream().filter(e -> e.signal == signal).mapToLong(Event::duplicates).sum();
+        if (events.stream().anyMatch(e -> e.signal == signal)) {
+          verdict.append(String.format(Locale.ROOT, " (%,d after %s)", copies, signal == Signal.TERM ? "SIGTERM"
+              : "SIGKILL"));
+        }
+      }
+      return verdict.toString();
     }
 
     // "n/a" when the CPU used is within the idle baseline's noise.
@@ -154,7 +286,8 @@ public final class ScaleOut {
       System.exit(2);
       return;
     }
-    try (Pipeline pipeline = Pipeline.start(options.partitions(), options.collectors(), System.out)) {
+    try (Pipeline pipeline = Pipeline.start(options.partitions(), options.collectors(), options.commitInterval(),
+        System.out)) {
       Report report = run(pipeline, options, System.out);
       System.out.println();
       System.out.println("Figures (see docs/scaling.md for what they mean at scale):");
@@ -172,11 +305,19 @@ public final class ScaleOut {
 
   /**
    * Runs the load against a started pipeline and measures it. Stops Cassandra at the end, to flush
-   * it and measure its files.
+   * it and measure its files. The load lasts {@code options.duration()}, or longer when restarts
+   * delay the events: it ends no sooner than 5 s after the last one.
+   *
+   * <p>Before each event, and after the load, a checkpoint: once the consumer group has committed
+   * the partitions' end offsets (so everything sent so far, and everything a dead collector left
+   * uncommitted, was consumed and handed to storage), every trace so far is read back from Zipkin.
+   * The copies and missing spans that appeared between two checkpoints are charged to the event
+   * between them.
    */
   public static Report run(Pipeline pipeline, Options options, PrintStream log) throws Exception {
     List<ZipkinServer> collectors = pipeline.collectors();
     int n = collectors.size();
+    Duration commitInterval = pipeline.commitInterval();
 
     // CPU while idle, to take out of the figures: polling, heartbeats, compaction, the JIT.
     Cpu idleStart = Cpu.read(pipeline);
@@ -184,48 +325,91 @@ public final class ScaleOut {
     LockSupport.parkNanos(IDLE_WINDOW.toNanos()); // a measuring window, not a wait for something
     Cpu idle = Cpu.read(pipeline).minus(idleStart).scale(1.0 / (System.nanoTime() - idleStartNanos)); // per ns
 
-    long[] receivedBefore = new long[n];
-    long[] droppedBefore = new long[n];
+    // Each collector's counters over its earlier lives, and where its current life's counting starts.
+    long[] earlierReceived = new long[n];
+    long[] earlierDropped = new long[n];
+    double[] earlierCpu = new double[n];
+    long[] receivedBase = new long[n];
+    long[] droppedBase = new long[n];
+    int[] restarts = new int[n];
     for (int i = 0; i < n; i++) {
-      receivedBefore[i] = collectors.get(i).spansReceived();
-      droppedBefore[i] = collectors.get(i).spansDropped();
+      receivedBase[i] = collectors.get(i).spansReceived();
+      droppedBase[i] = collectors.get(i).spansDropped();
     }
     Cpu loadStart = Cpu.read(pipeline);
-    double[] killedCpu = new double[n];
-    long[] killedReceived = new long[n];
-    long[] killedDropped = new long[n];
-    boolean[] killed = new boolean[n];
+    double[] cpuBase = loadStart.collectors.clone();
 
+    double totalRate = options.services() * options.spansPerSecondPerService();
     log.printf("Running %d services at %.0f spans/s each for %d s ...%n", options.services(),
         options.spansPerSecondPerService(), options.duration().toSeconds());
     List<LoadService> services = new ArrayList<>();
     for (int i = 0; i < options.services(); i++) {
       services.add(new LoadService("load-" + i, pipeline.kafka().bootstrapServers(), options.spansPerSecondPerService()));
     }
+    StoredSpans reader = new StoredSpans(pipeline.query().baseUrl());
     long start = System.nanoTime();
     services.forEach(LoadService::start);
     DelayProbe probe = new DelayProbe(new ZipkinTraces(pipeline.query().baseUrl()), services);
     probe.start();
 
     long duration = options.duration().toNanos();
-    CompletableFuture<Void> restarted = CompletableFuture.completedFuture(null);
-    if (options.killCollector()) {
-      parkUntil(start + duration / 3);
-      ZipkinServer victim = collectors.get(0);
-      killedReceived[0] = victim.spansReceived() - receivedBefore[0];
-      killedDropped[0] = victim.spansDropped() - droppedBefore[0];
-      killedCpu[0] = victim.cpuTime().toNanos() / 1e9 - loadStart.collectors[0];
-      victim.kill();
-      killed[0] = true;
-      log.printf("  %.0f s: killed collector 0 (SIGKILL); its partitions go to the others%n", seconds(start));
-      parkUntil(start + 2 * duration / 3);
-      log.printf("  %.0f s: starting collector 0 again ...%n", seconds(start));
-      restarted = CompletableFuture.runAsync(() -> {
-        victim.start();
-        log.printf("  %.0f s: collector 0 is back%n", seconds(start));
-      });
+    List<Signal> plan = options.events();
+    List<PendingEvent> done = new ArrayList<>();
+    List<Double> backs = new ArrayList<>(); // seconds into the load when each event's collector was back
+    List<StoredSpans.Count> checkpoints = new ArrayList<>(); // before each event
+    CompletableFuture<Double> restarted = CompletableFuture.completedFuture(0.0);
+    Duration window = commitInterval.plus(COMMIT_SLACK);
+    try (ConsumerGroup group = new ConsumerGroup(pipeline.kafka().bootstrapServers(), Pipeline.GROUP, Pipeline.TOPIC)) {
+      for (int k = 0; k < plan.size(); k++) {
+        long planned = start + duration * (k + 1) / (plan.size() + 1);
+        double back = restarted.join(); // at most one collector down at a time
+        if (k > 0) {
+          backs.add(back);
+          log.printf("  %.0f s: collector %d is back%n", back, done.get(k - 1).collector);
+        }
+        parkUntil(Math.max(planned, System.nanoTime() + SETTLE.toNanos()));
+        checkpoints.add(checkpoint(group, services, reader, start, log));
+
+        int c = k % n;
+        ZipkinServer victim = collectors.get(c);
+        Signal signal = plan.get(k);
+        long receivedInWindow = 0;
+        long received;
+        if (signal == Signal.KILL) {
+          // What it consumed in its last commit interval (and a second's slack) is what it can leave uncommitted.
+          long[] counted = receivedBefore(victim, System.nanoTime() + window.plus(SAMPLE_EVERY).toNanos(), window);
+          receivedInWindow = counted[0];
+          received = counted[1];
+        } else {
+          received = victim.spansReceived();
+        }
+        earlierReceived[c] += received - receivedBase[c];
+        earlierDropped[c] += victim.spansDropped() - droppedBase[c];
+        earlierCpu[c] += victim.cpuTime().toNanos() / 1e9 - cpuBase[c];
+        receivedBase[c] = 0;
+        droppedBase[c] = 0;
+        cpuBase[c] = 0;
+        long signalled = System.nanoTime();
+        boolean exitedByItself = false;
+        if (signal == Signal.KILL) {
+          victim.kill();
+        } else {
+          exitedByItself = victim.stop(GRACE_PERIOD);
+        }
+        double exit = (System.nanoTime() - signalled) / 1e9;
+        restarts[c]++;
+        log.printf("  %.0f s: collector %d %s, %s in %.1f s; starting it again ...%n", (signalled - start) / 1e9, c,
+            signal.done, signal == Signal.TERM && !exitedByItself ? "NOT EXITED: killed" : "exited", exit);
+        done.add(new PendingEvent(c, signal, (signalled - start) / 1e9, exit, exitedByItself, receivedInWindow));
+        restarted = CompletableFuture.supplyAsync(() -> {
+          victim.start();
+          return seconds(start);
+        });
+      }
+      parkUntil(Math.max(start + duration, done.isEmpty() ? 0 : System.nanoTime() + TAIL.toNanos()));
     }
-    parkUntil(start + duration);
+    long stopped = System.nanoTime(); // the services stop making spans now
+    double seconds = (stopped - start) / 1e9;
     long offered = 0;
     long sent = 0;
     long droppedByRecorders = 0;
@@ -243,12 +427,16 @@ public final class ScaleOut {
       droppedByRecorders += service.spansDroppedByRecorder();
       traceIds.addAll(service.traceIds());
     }
-    long stopped = System.nanoTime();
-    double seconds = (stopped - start) / 1e9;
     log.printf("  %.0f s: load stopped: %,d spans sent; waiting until Zipkin has them all ...%n", seconds, sent);
-    restarted.join();
+    double lastBack = restarted.join();
+    if (!done.isEmpty()) {
+      backs.add(lastBack);
+      log.printf("  %.0f s: collector %d is back%n", lastBack, done.get(done.size() - 1).collector);
+    }
 
-    StoredSpans reader = new StoredSpans(pipeline.query().baseUrl());
+    try (ConsumerGroup group = new ConsumerGroup(pipeline.kafka().bootstrapServers(), Pipeline.GROUP, Pipeline.TOPIC)) {
+      group.awaitCaughtUp(STORED_WITHIN); // so that copies are in before the count ends
+    }
     long deadline = System.nanoTime() + STORED_WITHIN.toNanos();
     StoredSpans.Count stored;
     do {
@@ -257,22 +445,85 @@ public final class ScaleOut {
     double allStoredAfter = (System.nanoTime() - stopped) / 1e9;
     probe.stop();
 
+    // What appeared between the checkpoint before an event and the next one (or the end) is the event's.
+    checkpoints.add(stored);
+    List<Event> events = new ArrayList<>();
+    long batchPerService = (long) Math.ceil(totalRate * BATCH_DELAY.toNanos() / 1e9);
+    for (int k = 0; k < done.size(); k++) {
+      PendingEvent e = done.get(k);
+      StoredSpans.Count before = checkpoints.get(k);
+      StoredSpans.Count after = checkpoints.get(k + 1);
+      long bound = e.signal == Signal.TERM ? 0 : e.receivedInWindow + batchPerService;
+      events.add(new Event(e.collector, e.signal, e.atSeconds, e.exitSeconds, e.exitedByItself, backs.get(k),
+          e.receivedInWindow,
+          after.duplicates() - before.duplicates(), missing(after) - missing(before), bound));
+    }
+    StoredSpans.Count first = checkpoints.get(0);
+
     Cpu used = Cpu.read(pipeline).minus(loadStart).minus(idle.scale(System.nanoTime() - start));
     List<Collector> collectorFigures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ZipkinServer c = collectors.get(i);
-      // A killed collector: what it did before the kill, plus all of its second life.
-      long received = killed[i] ? killedReceived[i] + c.spansReceived() : c.spansReceived() - receivedBefore[i];
-      long dropped = killed[i] ? killedDropped[i] + c.spansDropped() : c.spansDropped() - droppedBefore[i];
-      double cpu = killed[i] ? killedCpu[i] + c.cpuTime().toNanos() / 1e9 - idle.collectors[i] * (System.nanoTime() - start)
-          : used.collectors[i];
-      collectorFigures.add(new Collector(received, dropped, cpu, killed[i]));
+      long received = earlierReceived[i] + c.spansReceived() - receivedBase[i];
+      long dropped = earlierDropped[i] + c.spansDropped() - droppedBase[i];
+      double cpu = restarts[i] == 0 ? used.collectors[i]
+          : earlierCpu[i] + c.cpuTime().toNanos() / 1e9 - idle.collectors[i] * (System.nanoTime() - start);
+      collectorFigures.add(new Collector(received, dropped, cpu, restarts[i]));
     }
     pipeline.cassandra().stop(); // drains: every memtable is flushed to disk
     long bytesOnDisk = pipeline.cassandra().bytesOnDisk(Pipeline.KEYSPACE);
     return new Report(seconds, offered, sent, droppedByRecorders, droppedByReporters, undelivered, stored,
-        collectorFigures, bytesSent, bytesOnDisk, used.kafka, used.cassandra, probe.delays(), allStoredAfter);
+        done.isEmpty() ? 0 : first.duplicates(), done.isEmpty() ? 0 : missing(first), collectorFigures, events,
+        commitInterval, bytesSent, bytesOnDisk, used.kafka, used.cassandra, probe.delays(), allStoredAfter);
   }
+
+  /**
+   * Waits until the consumer group has caught up with what was sent so far, then reads back every
+   * trace that started over 2 s ago (sent by now: a span waits at most 1 s in its service) until
+   * all their spans are stored (writes lag behind the commits) or a minute passes.
+   */
+  private static StoredSpans.Count checkpoint(ConsumerGroup group, List<LoadService> services, StoredSpans reader,
+      long start, PrintStream log) throws Exception {
+    long begin = System.nanoTime();
+    long micros = System.currentTimeMillis() * 1000 - BATCH_DELAY.plusSeconds(1).toNanos() / 1000;
+    Duration caughtUp = group.awaitCaughtUp(STORED_WITHIN);
+    List<String> traceIds = new ArrayList<>();
+    for (LoadService service : services) traceIds.addAll(service.traceIdsStartedBefore(micros));
+    long deadline = System.nanoTime() + CHECKPOINT_WITHIN.toNanos();
+    StoredSpans.Count count;
+    do {
+      count = reader.count(traceIds, LoadService.SPANS_PER_TRACE);
+    } while (missing(count) > 0 && System.nanoTime() - deadline < 0L && pause());
+    log.printf("  %.0f s: checkpoint: the collectors caught up in %.1f s; %,d traces read back in %.1f s in all:"
+        + " %,d copies, %,d spans missing%n", seconds(start), caughtUp.toNanos() / 1e9, traceIds.size(),
+        (System.nanoTime() - begin) / 1e9, count.duplicates(), missing(count));
+    return count;
+  }
+
+  private static long missing(StoredSpans.Count count) {
+    return count.missingByTrace().values().stream().mapToLong(Integer::longValue).sum();
+  }
+
+  /**
+   * Waits until {@code at}, reading {@code collector}'s received-counter every 200 ms from a little
+   * before {@code at - window}, and returns {spans received since the last reading at or before
+   * {@code at - window}, the last reading}. The last reading is taken at {@code at} or just after.
+   */
+  private static long[] receivedBefore(ZipkinServer collector, long at, Duration window) {
+    long windowStart = at - window.toNanos();
+    parkUntil(windowStart - SAMPLE_EVERY.toNanos());
+    long base = -1;
+    long last;
+    while (true) {
+      long now = System.nanoTime();
+      last = collector.spansReceived();
+      if (now - windowStart <= 0 || base < 0) base = last; // the first reading stands in when none was early enough
+      if (now - at >= 0) return new long[] {last - base, last};
+      parkUntil(Math.min(at, now + SAMPLE_EVERY.toNanos()));
+    }
+  }
+
+  // The index of the event whose signal came nearest to micros, or -1 when there is none.
 
   private static boolean pause() {
     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos()); // between two bulk reads of Zipkin
@@ -286,6 +537,12 @@ public final class ScaleOut {
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
   }
+
+  /** An event as it happened, before its copies and losses are counted. */
+  private record PendingEvent(int collector, Signal signal, double atSeconds, double exitSeconds,
+      boolean exitedByItself, long receivedInWindow) {
+  }
+
 
   /** CPU seconds of each server JVM at one moment, or differences and rates of them. */
   private static final class Cpu {

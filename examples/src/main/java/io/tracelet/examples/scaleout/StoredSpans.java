@@ -7,8 +7,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import zipkin2.Span;
 import zipkin2.codec.SpanBytesDecoder;
@@ -33,9 +35,16 @@ final class StoredSpans {
 
   /**
    * What one count found: distinct spans, extra copies of them, and traces that have other than
-   * the expected number of distinct spans (missing ones count too).
+   * the expected number of distinct spans (missing ones count too). For telling which event caused
+   * what: the timestamp of each extra copy, and the spans missing from each trace short of spans.
    */
-  record Count(long spans, long duplicates, long incompleteTraces, String firstIncomplete) {
+  record Count(long spans, long duplicates, long incompleteTraces, String firstIncomplete,
+      List<Long> duplicateMicros, Map<String, Integer> missingByTrace) {
+    Count {
+      duplicateMicros = List.copyOf(duplicateMicros);
+      missingByTrace = Map.copyOf(missingByTrace);
+    }
+
     /** True when every expected span is there (copies aside). */
     boolean complete(long expectedSpans) {
       return spans == expectedSpans && incompleteTraces == 0;
@@ -49,16 +58,17 @@ final class StoredSpans {
    */
   Count count(List<String> traceIds, int spansPerTrace) throws IOException, InterruptedException {
     long spans = 0;
-    long duplicates = 0;
     long incomplete = 0;
     String firstIncomplete = null;
+    List<Long> duplicateMicros = new ArrayList<>();
+    Map<String, Integer> missingByTrace = new HashMap<>();
     for (int from = 0; from < traceIds.size(); from += CHUNK) {
       List<String> chunk = traceIds.subList(from, Math.min(traceIds.size(), from + CHUNK));
       Set<String> missing = new HashSet<>(chunk);
       for (List<Span> trace : traceMany(chunk)) {
         Set<String> ids = new HashSet<>();
         for (Span span : trace) {
-          if (!ids.add(span.id())) duplicates++;
+          if (!ids.add(span.id())) duplicateMicros.add(span.timestampAsLong());
         }
         spans += ids.size();
         String traceId = trace.get(0).traceId();
@@ -66,12 +76,14 @@ final class StoredSpans {
         if (ids.size() != spansPerTrace) {
           incomplete++;
           if (firstIncomplete == null) firstIncomplete = traceId;
+          if (ids.size() < spansPerTrace) missingByTrace.put(traceId, spansPerTrace - ids.size());
         }
       }
       incomplete += missing.size();
+      for (String traceId : missing) missingByTrace.put(traceId, spansPerTrace);
       if (firstIncomplete == null && !missing.isEmpty()) firstIncomplete = missing.iterator().next();
     }
-    return new Count(spans, duplicates, incomplete, firstIncomplete);
+    return new Count(spans, duplicateMicros.size(), incomplete, firstIncomplete, duplicateMicros, missingByTrace);
   }
 
   private List<List<Span>> traceMany(List<String> traceIds) throws IOException, InterruptedException {

@@ -203,8 +203,18 @@ final class JavaProcess implements AutoCloseable {
    * not exited within 30 seconds. Returns once it has exited.
    */
   synchronized void stop() {
-    terminate(process);
+    terminate(process, STOP_TIMEOUT);
     finishOutput();
+  }
+
+  /**
+   * As {@link #stop()}, with {@code timeout} before SIGKILL instead of 30 seconds. Returns true
+   * when the server exited by itself (or was not running), false when it had to be killed.
+   */
+  synchronized boolean stop(Duration timeout) {
+    boolean exited = terminate(process, timeout);
+    finishOutput();
+    return exited;
   }
 
   /**
@@ -311,21 +321,22 @@ final class JavaProcess implements AutoCloseable {
 
   // The shutdown hook: takes no lock, since a test thread may hold it while waiting for a start.
   private void stopAtJvmExit() {
-    terminate(process);
+    terminate(process, STOP_TIMEOUT);
     deleteTree(directory);
   }
 
-  private static void terminate(Process p) {
-    if (p == null || !p.isAlive()) return;
+  // SIGTERM, then SIGKILL after timeout; true when the process exited by itself.
+  private static boolean terminate(Process p, Duration timeout) {
+    if (p == null || !p.isAlive()) return true;
     p.destroy();
     try {
-      if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly().waitFor();
-      }
+      if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) return true;
+      p.destroyForcibly().waitFor();
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   // The servers of a killed test JVM ended with it (see ParentWatchdog); their directories did not.

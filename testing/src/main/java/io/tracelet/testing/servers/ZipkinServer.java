@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 
@@ -74,6 +76,7 @@ public final class ZipkinServer implements AutoCloseable {
     private String cassandraContactPoint;
     private boolean collectorOnly;
     private int kafkaStreams = 1;
+    private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
     private int port;
 
     private Builder() {
@@ -102,6 +105,27 @@ public final class ZipkinServer implements AutoCloseable {
     public Builder kafkaStreams(int streams) {
       if (streams < 1) throw new IllegalArgumentException("streams must be at least 1, not " + streams);
       this.kafkaStreams = streams;
+      return this;
+    }
+
+    /**
+     * Sets a property of the Kafka collector's consumers, as an operator does with Zipkin's
+     * {@code zipkin.collector.kafka.overrides.<key>} (for example {@code auto.commit.interval.ms},
+     * how often consumed offsets are committed; Kafka's default is 5 s). Takes effect with
+     * {@link #kafka(String)}; a key set twice keeps the last value. The launcher's own settings
+     * ({@code auto.offset.reset=earliest}, {@code session.timeout.ms=10000}) can be overridden too.
+     *
+     * @throws IllegalArgumentException when {@code key} is not a Kafka property name (lower-case
+     *     words joined by dots) or {@code value} is empty
+     */
+    public Builder kafkaOverride(String key, String value) {
+      Objects.requireNonNull(key, "key == null");
+      Objects.requireNonNull(value, "value == null");
+      if (!key.matches("[a-z][a-z0-9]*(\\.[a-z][a-z0-9]*)*")) {
+        throw new IllegalArgumentException("not a Kafka property name: " + key);
+      }
+      if (value.isBlank()) throw new IllegalArgumentException("empty value for " + key);
+      kafkaOverrides.put(key, value);
       return this;
     }
 
@@ -151,17 +175,7 @@ public final class ZipkinServer implements AutoCloseable {
         environment.put("QUERY_ENABLED", "false");
         environment.put("COLLECTOR_HTTP_ENABLED", "false");
       }
-      List<String> args = new ArrayList<>(List.of(
-          // All three, or Armeria binds every interface (port alone) or a random port (ip alone).
-          "--armeria.ports[0].ip=" + Loopback.HOST,
-          "--armeria.ports[0].port=" + port,
-          "--armeria.ports[0].protocols[0]=http"));
-      if (kafkaBootstrapServers != null) {
-        // Messages sent before the collector joined its consumer group are collected too.
-        args.add("--zipkin.collector.kafka.overrides.auto.offset.reset=earliest");
-        // A collector that dies hands its partitions to the others after 10 s, not Kafka's 45 s.
-        args.add("--zipkin.collector.kafka.overrides.session.timeout.ms=10000");
-      }
+      List<String> args = arguments(port);
       String role = collectorOnly ? "Zipkin collector" : "Zipkin server";
       JavaProcess process = new JavaProcess(role + " on " + Loopback.HOST + ":" + port,
           classpath, JVM_OPTIONS, environment);
@@ -174,6 +188,26 @@ public final class ZipkinServer implements AutoCloseable {
         throw e;
       }
       return server;
+    }
+
+    // The command line: Armeria on 127.0.0.1:port, and the Kafka collector's consumer properties.
+    List<String> arguments(int port) {
+      List<String> args = new ArrayList<>(List.of(
+          // All three, or Armeria binds every interface (port alone) or a random port (ip alone).
+          "--armeria.ports[0].ip=" + Loopback.HOST,
+          "--armeria.ports[0].port=" + port,
+          "--armeria.ports[0].protocols[0]=http"));
+      if (kafkaBootstrapServers != null) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        // Messages sent before the collector joined its consumer group are collected too.
+        overrides.put("auto.offset.reset", "earliest");
+        // A collector that dies hands its partitions to the others after 10 s, not Kafka's 45 s.
+        overrides.put("session.timeout.ms", "10000");
+        // The caller's replace those (Spring joins the values of an argument given twice).
+        overrides.putAll(kafkaOverrides);
+        overrides.forEach((key, value) -> args.add("--zipkin.collector.kafka.overrides." + key + "=" + value));
+      }
+      return args;
     }
   }
 
@@ -209,6 +243,18 @@ public final class ZipkinServer implements AutoCloseable {
    */
   public synchronized void stop() {
     process.stop();
+  }
+
+  /**
+   * Stops the server gracefully, as an orchestrator does: SIGTERM, so that Zipkin shuts down
+   * (its Kafka consumers commit what they consumed and leave their group, its storage finishes
+   * pending writes), and SIGKILL if it has not exited after {@code gracePeriod}. Returns once its
+   * JVM has exited: true when it exited by itself (or was not running), false when it was killed.
+   * {@link #start()} starts it again.
+   */
+  public synchronized boolean stop(Duration gracePeriod) {
+    Objects.requireNonNull(gracePeriod, "gracePeriod == null");
+    return process.stop(gracePeriod);
   }
 
   /**

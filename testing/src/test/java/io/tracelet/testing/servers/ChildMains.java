@@ -15,6 +15,22 @@ final class ChildMains {
     }
   }
 
+  /** Prints its arguments, then serves; asked to stop (SIGTERM), its shutdown never ends. */
+  static final class Lingering {
+    public static void main(String[] args) throws InterruptedException {
+      CountDownLatch never = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          never.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      for (String arg : args) System.out.println(arg);
+      never.await();
+    }
+  }
+
   /** Prints its arguments, then exits with the code given as the first one. */
   static final class Exiting {
     public static void main(String[] args) {

@@ -43,6 +43,20 @@ class JavaProcessTest {
     assertThat(process.exitsWithin(Duration.ofMillis(10))).isTrue();
   }
 
+  @Test void stopWithAGracePeriodSaysWhetherTheServerExitedByItselfOrWasKilled() {
+    process.start(ChildMains.Serving.class.getName(), List.of("serving"), "serving", TIMEOUT);
+    assertThat(process.stop(TIMEOUT)).isTrue();
+    assertThat(process.isRunning()).isFalse();
+
+    process.start(ChildMains.Lingering.class.getName(), List.of("serving"), "serving", TIMEOUT);
+    long start = System.nanoTime();
+    assertThat(process.stop(Duration.ofSeconds(1))).isFalse();
+    assertThat(process.isRunning()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+
+    assertThat(process.stop(Duration.ofSeconds(1))).as("not running").isTrue();
+  }
+
   @Test void aServerThatExitsBeforeItIsReadyFailsWithItsOutput() {
     assertThatThrownBy(() -> process.start(ChildMains.Exiting.class.getName(), List.of("3", "cannot bind"), "serving", TIMEOUT))
         .isInstanceOf(IllegalStateException.class)
