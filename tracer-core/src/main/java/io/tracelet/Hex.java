@@ -1,23 +1,28 @@
 package io.tracelet;
 
-/** Lowercase hex of IDs, written by hand because the JDK's {@code HexFormat} allocates more. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Lowercase hex of IDs, written by hand because the JDK's {@code HexFormat} allocates more. Digits go
+ * into bytes, which a Latin-1 string copies as they are; a char array would be compressed into one.
+ */
 final class Hex {
-  private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+  private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   static String of(long id) {
-    char[] c = new char[16];
-    write(c, 0, id);
-    return new String(c);
+    byte[] b = new byte[16];
+    write(b, 0, id);
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 
   static String of(long high, long low) {
-    char[] c = new char[32];
-    write(c, 0, high);
-    write(c, 16, low);
-    return new String(c);
+    byte[] b = new byte[32];
+    write(b, 0, high);
+    write(b, 16, low);
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 
-  static void write(char[] dest, int offset, long v) {
+  private static void write(byte[] dest, int offset, long v) {
     for (int i = 15; i >= 0; i--) {
       dest[offset + i] = DIGITS[(int) (v & 0xf)];
       v >>>= 4;

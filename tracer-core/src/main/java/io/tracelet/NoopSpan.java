@@ -45,7 +45,7 @@ final class NoopSpan extends Span {
     int keep = template.flags() & TraceContext.RANDOM_TRACE_ID;
     int flags = (template.hasIds() ? keep : TraceContext.RANDOM_TRACE_ID) | TraceContext.SAMPLED_SET | TraceContext.LOCAL;
     return new TraceContext(traceIdHigh, traceId, spanId, template.spanId(), flags,
-        template.traceState(), template.baggage());
+        template.traceState(), template.baggage()).withHexOf(template);
   }
 
   @Override public boolean isRecording() {

@@ -96,9 +96,11 @@ final class RealSpan extends Span implements FinishedSpan {
   @Override public TraceContext context() {
     TraceContext c = context;
     if (c == null) {
-      context = c = new TraceContext(traceIdHigh, traceId, spanId, parentId(), flags,
+      c = new TraceContext(traceIdHigh, traceId, spanId, parentId(), flags,
           parent == null ? null : parent.traceState(),
           parent == null ? Baggage.empty() : parent.baggage(), isProvisional() ? this : null);
+      if (parent != null) c.withHexOf(parent);
+      context = c;
     }
     return c;
   }

@@ -154,6 +154,18 @@ public final class TraceContext {
     return s;
   }
 
+  /**
+   * Takes the hex strings {@code parent} has already made of this context's trace ID and of its own span
+   * ID (this context's parent ID), so that a child injected after its parent was (a client call in a
+   * server span whose IDs went into the log context) does not encode them again. Before publication
+   * only; reading the parent's cache races benignly, as strings are immutable. Returns this context.
+   */
+  TraceContext withHexOf(TraceContext parent) {
+    if (parent.traceId == traceId && parent.traceIdHigh == traceIdHigh) traceIdHex = parent.traceIdHex;
+    if (parentId != 0L && parent.spanId == parentId) parentIdHex = parent.spanIdHex;
+    return this;
+  }
+
   /** The span ID as 16 lowercase hex characters. */
   public String spanIdHex() {
     String s = spanIdHex;

@@ -67,6 +67,38 @@ class TracerTest {
     assertThat(child.context().spanId()).isNotEqualTo(parent.context().spanId());
   }
 
+  @Test void childrenReuseTheHexTheirParentAlreadyMade() {
+    TraceContext remote = TraceContext.newBuilder().traceId(7, 8).spanId(9).sampled(true).build();
+    String traceIdHex = remote.traceIdHex();
+    String remoteSpanIdHex = remote.spanIdHex();
+    Span server = tracer.spanBuilder("server").parent(remote).start();
+    assertThat(server.context().traceIdHex()).isSameAs(traceIdHex).isEqualTo("00000000000000070000000000000008");
+    assertThat(server.context().parentIdHex()).isSameAs(remoteSpanIdHex);
+
+    String serverSpanIdHex = server.context().spanIdHex();
+    Span client = tracer.spanBuilder("client").parent(server.context()).start();
+    assertThat(client.context().traceIdHex()).isSameAs(traceIdHex);
+    assertThat(client.context().parentIdHex()).isSameAs(serverSpanIdHex);
+
+    Tracing never = reporter.tracing().sampler(Sampler.never()).build();
+    TraceContext undecided = TraceContext.newBuilder().traceId(0, 0x10).spanId(0x11).build();
+    String undecidedTraceIdHex = undecided.traceIdHex();
+    TraceContext unsampled = never.tracer().spanBuilder("unsampled").parent(undecided).start().context();
+    assertThat(unsampled.traceIdHex()).isSameAs(undecidedTraceIdHex).isEqualTo("0000000000000010");
+    assertThat(unsampled.parentIdHex()).isEqualTo("0000000000000011");
+    never.close();
+  }
+
+  @Test void aChildOfAParentThatMadeNoHexMakesItsOwn() {
+    TraceContext remote = TraceContext.newBuilder().traceId(0, 0xabcL).spanId(0xdefL).sampled(true).build();
+    Span child = tracer.spanBuilder("child").parent(remote).start();
+    assertThat(child.context().traceIdHex()).isEqualTo("0000000000000abc");
+    assertThat(child.context().parentIdHex()).isEqualTo("0000000000000def");
+    assertThat(remote.traceIdHex()).isEqualTo("0000000000000abc").isNotSameAs(child.context().traceIdHex());
+    Span root = tracer.spanBuilder("root").noParent().start();
+    assertThat(root.context().parentIdHex()).isNull();
+  }
+
   @Test void noParentStartsANewTraceEvenInsideAScope() {
     Span parent = tracer.spanBuilder("parent").start();
     try (Scope ignored = parent.makeCurrent()) {

@@ -5,6 +5,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.tracelet.KeepPolicy;
+import io.tracelet.Propagator;
 import io.tracelet.Scope;
 import io.tracelet.Span;
 import io.tracelet.SpanKind;
@@ -12,7 +13,10 @@ import io.tracelet.Tracing;
 import io.tracelet.alerts.AlertRule;
 import io.tracelet.alerts.SpanAlerts;
 import io.tracelet.metrics.SpanMetrics;
+import io.tracelet.propagation.Propagators;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,6 +57,16 @@ public class SpanBenchmarks {
   Span traceletSpan;
   brave.Span braveSpan;
   io.opentelemetry.api.trace.Span otelSpan;
+  // clientSpanInject: a server span each library has already written its IDs out of, as log correlation does.
+  Span traceletServer;
+  brave.Span braveServer;
+  io.opentelemetry.context.Context otelServer;
+  final Propagator traceletB3 = Propagators.b3();
+  final brave.propagation.TraceContext.Injector<Map<String, String>> braveB3 =
+      brave.propagation.B3Propagation.get().injector(Map::put);
+  final io.opentelemetry.context.propagation.TextMapPropagator otelB3 =
+      io.opentelemetry.extension.trace.propagation.B3Propagator.injectingMultiHeaders();
+  final Map<String, String> headers = new HashMap<>();
 
   @Setup public void setup() {
     tracelet = Tracing.newBuilder().serviceName("bench").build();
@@ -81,6 +95,16 @@ public class SpanBenchmarks {
     traceletSpan = tracelet.tracer().spanBuilder("scoped").start();
     braveSpan = braveTracing.tracer().nextSpan().name("scoped").start();
     otelSpan = otel.spanBuilder("scoped").startSpan();
+    traceletServer = tracelet.tracer().spanBuilder("GET /cart").kind(SpanKind.SERVER).start();
+    traceletServer.context().traceIdHex();
+    traceletServer.context().spanIdHex();
+    braveServer = braveTracing.tracer().nextSpan().kind(brave.Span.Kind.SERVER).name("GET /cart").start();
+    braveServer.context().traceIdString();
+    braveServer.context().spanIdString();
+    io.opentelemetry.api.trace.Span otelServerSpan =
+        otel.spanBuilder("GET /cart").setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan();
+    otelServerSpan.getSpanContext().getTraceId();
+    otelServer = io.opentelemetry.context.Context.root().with(otelServerSpan);
   }
 
   @TearDown public void tearDown() {
@@ -234,6 +258,30 @@ public class SpanBenchmarks {
     span.tag("http.path", "/cart");
     span.finish();
     return span;
+  }
+
+  @Benchmark public Object clientSpanInject_tracelet() {
+    Span span = tracelet.tracer().spanBuilder("GET /stock").kind(SpanKind.CLIENT).parent(traceletServer.context())
+        .start();
+    traceletB3.inject(span.context(), headers, PropagationBenchmarks.TRACELET_SETTER);
+    span.finish();
+    return headers;
+  }
+
+  @Benchmark public Object clientSpanInject_brave() {
+    brave.Span span = braveTracing.tracer().newChild(braveServer.context()).kind(brave.Span.Kind.CLIENT)
+        .name("GET /stock").start();
+    braveB3.inject(span.context(), headers);
+    span.finish();
+    return headers;
+  }
+
+  @Benchmark public Object clientSpanInject_otel() {
+    io.opentelemetry.api.trace.Span span = otel.spanBuilder("GET /stock")
+        .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT).setParent(otelServer).startSpan();
+    otelB3.inject(otelServer.with(span), headers, PropagationBenchmarks.OTEL_SETTER);
+    span.end();
+    return headers;
   }
 
   @Benchmark public Object scope_tracelet() {
