@@ -42,6 +42,9 @@ public final class Endpoint {
    */
   public static Endpoint of(String serviceName, String ip, int port) {
     String name = serviceName == null || serviceName.isEmpty() ? null : serviceName.toLowerCase(Locale.ROOT);
+    int knownPort = port > 0 && port <= 0xffff ? port : 0;
+    long canonical = canonicalIpv4(ip);
+    if (canonical >= 0) return new Endpoint(name, ip, (int) canonical, null, knownPort);
     String v4 = null;
     int v4AsInt = 0;
     String v6 = null;
@@ -54,7 +57,7 @@ public final class Endpoint {
       int zone = v6.indexOf('%');
       if (zone >= 0) v6 = v6.substring(0, zone);
     }
-    return new Endpoint(name, v4, v4AsInt, v6, port > 0 && port <= 0xffff ? port : 0);
+    return new Endpoint(name, v4, v4AsInt, v6, knownPort);
   }
 
   /**
@@ -94,6 +97,32 @@ public final class Endpoint {
   /** True when nothing is known of this endpoint. */
   public boolean isEmpty() {
     return serviceName == null && ipv4 == null && ipv6 == null && port == 0;
+  }
+
+  /**
+   * The address of an IPv4 literal written as {@link InetAddress#getHostAddress()} writes one (four
+   * decimal parts from 0 to 255, no leading zeros), or -1 for anything else. Such a literal, the usual
+   * peer of a socket or a URL, is kept as it is: no parse through {@code InetAddress}, no new string.
+   */
+  private static long canonicalIpv4(String s) {
+    if (s == null || s.length() < 7 || s.length() > 15) return -1L;
+    long address = 0L;
+    int parts = 0;
+    int value = -1;
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i < s.length() ? s.charAt(i) : '.';
+      if (c == '.') {
+        if (value < 0 || ++parts > 4) return -1L;
+        address = address << 8 | value;
+        value = -1;
+      } else if (c >= '0' && c <= '9' && value != 0) { // a digit after a leading 0 is not canonical
+        value = value < 0 ? c - '0' : value * 10 + (c - '0');
+        if (value > 255) return -1L;
+      } else {
+        return -1L;
+      }
+    }
+    return parts == 4 ? address : -1L;
   }
 
   // Only literals: InetAddress.getByName on a host name would do a DNS lookup.

@@ -15,6 +15,17 @@ class EndpointTest {
     assertThat(e.port()).isEqualTo(8080);
   }
 
+  @Test void aCanonicalIpv4LiteralIsKeptAsItIsAndOthersAreNormalized() {
+    String ip = "10.0.0.1";
+    assertThat(Endpoint.of(null, ip, 0).ipv4()).isSameAs(ip);
+    assertThat(InternalAccess.ipv4AsInt(Endpoint.of(null, "255.255.255.255", 0))).isEqualTo(0xffffffff);
+    assertThat(InternalAccess.ipv4AsInt(Endpoint.of(null, "0.0.0.0", 0))).isZero();
+    assertThat(Endpoint.of(null, "0.0.0.0", 0).ipv4()).isEqualTo("0.0.0.0");
+    Endpoint leadingZeros = Endpoint.of(null, "010.001.000.200", 0);
+    assertThat(leadingZeros.ipv4()).isEqualTo("10.1.0.200");
+    assertThat(InternalAccess.ipv4AsInt(leadingZeros)).isEqualTo(0x0a0100c8);
+  }
+
   @Test void ipv6LiteralWithOrWithoutBracketsAndZone() {
     assertThat(Endpoint.of(null, "::1", 0).ipv6()).isEqualTo("0:0:0:0:0:0:0:1");
     assertThat(Endpoint.of(null, "[2001:db8::1]", 0).ipv6()).isEqualTo("2001:db8:0:0:0:0:0:1");
