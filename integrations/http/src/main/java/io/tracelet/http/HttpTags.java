@@ -9,6 +9,8 @@ final class HttpTags {
   static final String ROUTE = "http.route";
   static final String STATUS_CODE = "http.status_code";
   static final String ERROR = "error";
+  /** The decimal form of codes 100 to 599, made on first use; racing threads store equal strings. */
+  private static final String[] STATUS_TEXT = new String[500];
 
   private HttpTags() {
   }
@@ -21,8 +23,17 @@ final class HttpTags {
   /** {@code http.status_code}, and {@code error} for a 5xx; nothing for a code below 100 (none sent). */
   static void status(Span span, int code) {
     if (code < 100) return;
-    span.tag(STATUS_CODE, code);
-    if (code >= 500) span.tag(ERROR, Integer.toString(code));
+    String text = statusText(code);
+    span.tag(STATUS_CODE, text);
+    if (code >= 500) span.tag(ERROR, text);
+  }
+
+  /** The decimal form of {@code code}, the same string each time for a code from 100 to 599. */
+  static String statusText(int code) {
+    if (code < 100 || code >= 600) return Integer.toString(code);
+    String text = STATUS_TEXT[code - 100];
+    if (text == null) STATUS_TEXT[code - 100] = text = Integer.toString(code);
+    return text;
   }
 
   /** Renames to {@code METHOD /route} and tags {@code http.route}, when a route is known. */
