@@ -1,7 +1,6 @@
 package io.tracelet;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -16,6 +15,9 @@ import java.util.Objects;
  * could block the caller on DNS.
  */
 public final class Endpoint {
+  /** {@link #ipv4Literal}'s mark of a literal with a leading zero in a part. */
+  private static final long NOT_CANONICAL = 1L << 32;
+
   static {
     CoreAccess.install();
   }
@@ -43,21 +45,24 @@ public final class Endpoint {
   public static Endpoint of(String serviceName, String ip, int port) {
     String name = serviceName == null || serviceName.isEmpty() ? null : serviceName.toLowerCase(Locale.ROOT);
     int knownPort = port > 0 && port <= 0xffff ? port : 0;
-    long canonical = canonicalIpv4(ip);
-    if (canonical >= 0) return new Endpoint(name, ip, (int) canonical, null, knownPort);
-    String v4 = null;
-    int v4AsInt = 0;
-    String v6 = null;
-    InetAddress address = parseLiteral(ip);
-    if (address instanceof Inet4Address) {
-      v4 = address.getHostAddress();
+    long v4 = ipv4Literal(ip);
+    if (v4 >= 0) {
+      int address = (int) v4;
+      return new Endpoint(name, (v4 & NOT_CANONICAL) == 0 ? ip : dotted(address), address, null, knownPort);
+    }
+    InetAddress address = ipv6Literal(ip);
+    if (address instanceof Inet4Address) { // an IPv4-mapped IPv6 literal
+      int v4AsInt = 0;
       for (byte b : address.getAddress()) v4AsInt = v4AsInt << 8 | (b & 0xff);
-    } else if (address instanceof Inet6Address) {
+      return new Endpoint(name, address.getHostAddress(), v4AsInt, null, knownPort);
+    }
+    String v6 = null;
+    if (address != null) {
       v6 = address.getHostAddress();
       int zone = v6.indexOf('%');
       if (zone >= 0) v6 = v6.substring(0, zone);
     }
-    return new Endpoint(name, v4, v4AsInt, v6, knownPort);
+    return new Endpoint(name, null, 0, v6, knownPort);
   }
 
   /**
@@ -100,13 +105,15 @@ public final class Endpoint {
   }
 
   /**
-   * The address of an IPv4 literal written as {@link InetAddress#getHostAddress()} writes one (four
-   * decimal parts from 0 to 255, no leading zeros), or -1 for anything else. Such a literal, the usual
-   * peer of a socket or a URL, is kept as it is: no parse through {@code InetAddress}, no new string.
+   * The address of an IPv4 literal (four decimal parts from 0 to 255) in the low 32 bits, with {@link
+   * #NOT_CANONICAL} set when a part has a leading zero; -1 for anything else. A literal without one, as
+   * {@link InetAddress#getHostAddress()} writes it and so the usual peer of a socket or a URL, is kept
+   * as it is: no parse through {@code InetAddress}, no new string.
    */
-  private static long canonicalIpv4(String s) {
-    if (s == null || s.length() < 7 || s.length() > 15) return -1L;
+  private static long ipv4Literal(String s) {
+    if (s == null || s.length() < 7 || s.length() > 45) return -1L;
     long address = 0L;
+    long canonical = 0L;
     int parts = 0;
     int value = -1;
     for (int i = 0; i <= s.length(); i++) {
@@ -115,46 +122,30 @@ public final class Endpoint {
         if (value < 0 || ++parts > 4) return -1L;
         address = address << 8 | value;
         value = -1;
-      } else if (c >= '0' && c <= '9' && value != 0) { // a digit after a leading 0 is not canonical
+      } else if (c >= '0' && c <= '9') {
+        if (value == 0) canonical = NOT_CANONICAL; // a digit after a leading 0
         value = value < 0 ? c - '0' : value * 10 + (c - '0');
         if (value > 255) return -1L;
       } else {
         return -1L;
       }
     }
-    return parts == 4 ? address : -1L;
+    return parts == 4 ? address | canonical : -1L;
+  }
+
+  private static String dotted(int address) {
+    return (address >>> 24) + "." + (address >>> 16 & 0xff) + "." + (address >>> 8 & 0xff) + "." + (address & 0xff);
   }
 
   // Only literals: InetAddress.getByName on a host name would do a DNS lookup.
-  static InetAddress parseLiteral(String ip) {
-    if (ip == null || ip.isEmpty() || ip.length() > 45) return null;
-    boolean v6 = ip.indexOf(':') >= 0;
-    if (!v6 && !isIpv4Literal(ip)) return null;
-    String literal = v6 && ip.charAt(0) == '[' && ip.charAt(ip.length() - 1) == ']'
-        ? ip.substring(1, ip.length() - 1) : ip;
+  private static InetAddress ipv6Literal(String ip) {
+    if (ip == null || ip.length() > 45 || ip.indexOf(':') < 0) return null;
+    String literal = ip.charAt(0) == '[' && ip.charAt(ip.length() - 1) == ']' ? ip.substring(1, ip.length() - 1) : ip;
     try {
       return InetAddress.getByName(literal); // a literal: parsed, never looked up
     } catch (UnknownHostException | SecurityException e) {
       return null;
     }
-  }
-
-  private static boolean isIpv4Literal(String s) {
-    int parts = 0;
-    int value = -1;
-    for (int i = 0; i <= s.length(); i++) {
-      char c = i < s.length() ? s.charAt(i) : '.';
-      if (c == '.') {
-        if (value < 0 || ++parts > 4) return false;
-        value = -1;
-      } else if (c >= '0' && c <= '9') {
-        value = value < 0 ? c - '0' : value * 10 + (c - '0');
-        if (value > 255) return false;
-      } else {
-        return false;
-      }
-    }
-    return parts == 4;
   }
 
   @Override public boolean equals(Object o) {
