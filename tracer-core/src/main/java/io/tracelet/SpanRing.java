@@ -72,7 +72,7 @@ abstract class RingPad3 extends RingConsumerFields {
  *
  * <p>The consumer reads a slot with acquire; a claimed slot that is still empty means its producer
  * is between its two steps, so the consumer waits for it (the consumer may wait; producers never
- * do).
+ * do), sleeping before it looks again so that it does not chase the producers slot by slot.
  */
 final class SpanRing extends RingPad3 {
   /** {@link #offer}'s answer when the ring has no free slot. */
@@ -81,9 +81,9 @@ final class SpanRing extends RingPad3 {
   static final long SEALED = -2L;
   private static final long SEAL_BIT = Long.MIN_VALUE;
   private static final int RELEASE_EVERY = 64;
-  /** How long the consumer spins on a claimed slot before taking its producer for descheduled. */
+  /** How long a closing consumer spins on a claimed slot before taking its producer for descheduled. */
   private static final long STALL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
-  /** How long the consumer sleeps at a time while a descheduled producer holds up its slot. */
+  /** How long the consumer sleeps at a time on a claimed slot that is not filled yet. */
   private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
   private static final VarHandle PRODUCER_INDEX;
   private static final VarHandle PRODUCER_LIMIT;
@@ -163,37 +163,53 @@ final class SpanRing extends RingPad3 {
   }
 
   /**
-   * The next span in index order, or null when none has been claimed, or when its producer has
-   * not stored it yet and {@code giveUpAt} (a nanoTime; ignored when {@code giveUp} is false) has
-   * passed. Consumer thread only.
+   * The next span in index order, or null when none has been claimed, or, once {@code closing},
+   * when its producer has not stored it yet and {@code giveUpAt} (a nanoTime) has passed. Consumer
+   * thread only.
    */
-  RealSpan poll(boolean giveUp, long giveUpAt) {
+  RealSpan poll(boolean closing, long giveUpAt) {
     long index = consumerIndex;
     int offset = (int) index & mask;
     RealSpan span = (RealSpan) SLOT.getAcquire(ring, offset); // acquire: pairs with offer's release
     if (span == null) {
       if (index == accepted()) return null; // volatile: nothing claimed
-      // Claimed but not stored yet: its producer is one store away. Wait for it (consumer only):
-      // spin for up to STALL_SPIN_NANOS, which covers a store delayed by cache misses, then sleep.
-      // A producer still not done was descheduled between its two steps, and sleeping leaves this
-      // core idle, where the scheduler can run it at once; yielding would keep this core busy
-      // while the producer waits in another core's queue (with two producers on two cores,
-      // yielding here delivered half as many spans).
-      long spinUntil = System.nanoTime() + STALL_SPIN_NANOS;
-      while ((span = (RealSpan) SLOT.getAcquire(ring, offset)) == null) {
-        long now = System.nanoTime();
-        if (now - spinUntil < 0) {
-          Thread.onSpinWait();
-        } else {
-          if (giveUp && now - giveUpAt > 0) return null;
-          LockSupport.parkNanos(this, STALLED_PARK_NANOS);
-        }
-      }
+      if ((span = awaitStore(offset, closing, giveUpAt)) == null) return null;
     }
     // Plain store: the release store of releasedIndex orders it before any reuse.
     SLOT.set(ring, offset, null);
     consumerIndex = index + 1;
     if (++unreleased == RELEASE_EVERY) release();
+    return span;
+  }
+
+  /**
+   * Waits for the producer that claimed the slot at {@code offset} to store its span; returns null
+   * only when {@code closing} and {@code giveUpAt} has passed.
+   *
+   * <p>A claimed slot still empty means the consumer caught up with a producer between its two
+   * steps. While running, the consumer sleeps {@code STALLED_PARK_NANOS} before it looks again,
+   * so that the producers get ahead and it next drains a run of filled slots. Looking again at
+   * once kept it at the head of the ring, where every look at the slot, and at the producers'
+   * index, takes a cache line the producers are writing: consumer and producers went slot by slot
+   * together, each slowing the others (RATIONALE.md, "Why the consumer waits the way it does").
+   * While closing, when what is left should go out promptly, it spins first for up to {@code
+   * STALL_SPIN_NANOS}, which covers a store delayed by cache misses. A producer still not done
+   * was descheduled between its two steps; sleeping leaves this core idle, where the scheduler can
+   * run it at once, where yielding would keep this core busy while the producer waits in another
+   * core's queue (with two producers on two cores, yielding delivered half as many spans).
+   */
+  private RealSpan awaitStore(int offset, boolean closing, long giveUpAt) {
+    long spinUntil = System.nanoTime() + (closing ? STALL_SPIN_NANOS : 0L);
+    RealSpan span;
+    do {
+      long now = System.nanoTime();
+      if (now - spinUntil < 0) {
+        Thread.onSpinWait();
+      } else {
+        if (closing && now - giveUpAt > 0) return null;
+        LockSupport.parkNanos(this, STALLED_PARK_NANOS);
+      }
+    } while ((span = (RealSpan) SLOT.getAcquire(ring, offset)) == null);
     return span;
   }
 
