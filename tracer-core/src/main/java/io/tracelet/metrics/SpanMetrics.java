@@ -116,6 +116,28 @@ public final class SpanMetrics {
   }
 
   /**
+   * Removes {@code listener}, the same object that was added (one registration of it, if it was
+   * added more than once); returns whether it was registered. A span already being counted on
+   * another thread may still reach it. With no listener left, measured spans allocate nothing for
+   * listeners again.
+   */
+  public boolean removeListener(Listener listener) {
+    Objects.requireNonNull(listener, "listener == null");
+    synchronized (this) {
+      Listener[] current = listeners;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i] == listener) {
+          Listener[] fewer = Arrays.copyOf(current, current.length - 1);
+          System.arraycopy(current, i + 1, fewer, i, current.length - i - 1);
+          listeners = fewer;
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
    * Every series with at least one span so far, one per service, span name, kind and status,
    * sorted by those. A span counted while this runs may show in some figures of its series and not
    * yet in others; once spans stop, the figures are exact.

@@ -186,6 +186,29 @@ class SpanMetricsTest {
             org.assertj.core.groups.Tuple.tuple("publish", SpanKind.PRODUCER));
   }
 
+  @Test void aRemovedListenerHearsNoLaterSpanAndTheOthersStillDo() {
+    SpanMetrics metrics = SpanMetrics.newBuilder().build();
+    List<String> staying = Collections.synchronizedList(new ArrayList<>());
+    List<String> leaving = Collections.synchronizedList(new ArrayList<>());
+    SpanMetrics.Listener stays = m -> staying.add(m.spanName());
+    SpanMetrics.Listener leaves = m -> leaving.add(m.spanName());
+    metrics.addListener(leaves);
+    metrics.addListener(stays);
+    metrics.addListener(leaves); // added twice: heard twice, removed one registration at a time
+    Tracer tracer = tracing(metrics, Sampler.always()).tracer();
+
+    timed(tracer, "first", SpanKind.SERVER, 1);
+    assertThat(metrics.removeListener(leaves)).isTrue();
+    timed(tracer, "second", SpanKind.SERVER, 1);
+    assertThat(metrics.removeListener(leaves)).isTrue();
+    timed(tracer, "third", SpanKind.SERVER, 1);
+
+    assertThat(metrics.removeListener(leaves)).isFalse();
+    assertThat(metrics.removeListener(m -> { })).isFalse();
+    assertThat(leaving).containsExactly("first", "first", "second");
+    assertThat(staying).containsExactly("first", "second", "third");
+  }
+
   @Test void namesPastTheCapFoldIntoOtherAndAreCounted() {
     SpanMetrics metrics = SpanMetrics.newBuilder().maxSpanNames(3).build();
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
@@ -369,6 +392,8 @@ class SpanMetricsTest {
     assertThatThrownBy(() -> SpanMetrics.newBuilder().kinds((SpanKind) null))
         .isInstanceOf(NullPointerException.class).hasMessage("kind == null");
     assertThatThrownBy(() -> SpanMetrics.newBuilder().addListener(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("listener == null");
+    assertThatThrownBy(() -> SpanMetrics.newBuilder().build().removeListener(null))
         .isInstanceOf(NullPointerException.class).hasMessage("listener == null");
     assertThatThrownBy(() -> Tracing.newBuilder().spanMetrics(null))
         .isInstanceOf(NullPointerException.class).hasMessage("spanMetrics == null");

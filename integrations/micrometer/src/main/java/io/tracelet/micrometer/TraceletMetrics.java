@@ -60,8 +60,8 @@ import java.util.Objects;
  * service that shares the {@code SpanMetrics}). See {@link TracingCounters} for what each counts.
  *
  * <p>Thread-safe. Binding to several registries records into each; binding to the same registry
- * twice binds once. {@link #close()} stops recording span metrics (the core has no way to remove a
- * listener: a closed binder's listener returns at once). Recording never throws into the code that
+ * twice binds once. {@link #close()} stops recording span metrics and removes this binder's listener
+ * from the span metrics. Recording never throws into the code that
  * ends a span: the core catches and counts what a listener throws.
  */
 public final class TraceletMetrics implements MeterBinder, AutoCloseable {
@@ -74,6 +74,7 @@ public final class TraceletMetrics implements MeterBinder, AutoCloseable {
   private final SpanMetrics spanMetrics; // null when the tracing has none
   private final int maxSpanNames;
   private volatile SpanMeters[] bound = new SpanMeters[0]; // copy-on-write, under this
+  private final SpanMetrics.Listener listener = this::record;
   private boolean listening; // under this
   private volatile boolean closed;
 
@@ -118,7 +119,7 @@ public final class TraceletMetrics implements MeterBinder, AutoCloseable {
       more[bound.length] = new SpanMeters(registry, serviceName, spanMetrics.durationBuckets(), maxSpanNames);
       bound = more;
       if (!listening) {
-        spanMetrics.addListener(this::record);
+        spanMetrics.addListener(listener);
         listening = true;
       }
     }
@@ -129,6 +130,10 @@ public final class TraceletMetrics implements MeterBinder, AutoCloseable {
     synchronized (this) {
       closed = true;
       bound = new SpanMeters[0];
+      if (listening) {
+        spanMetrics.removeListener(listener);
+        listening = false;
+      }
     }
   }
 

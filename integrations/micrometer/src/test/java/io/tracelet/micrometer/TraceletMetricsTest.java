@@ -18,6 +18,7 @@ import io.tracelet.SpanKind;
 import io.tracelet.Tracing;
 import io.tracelet.metrics.SpanMetrics;
 import io.tracelet.testing.InMemoryReporter;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,6 +273,33 @@ class TraceletMetricsTest {
     assertThat(registry.find("tracelet.spans.lost").meters()).hasSize(3 + CounterMeters.MAX_REPORTER_CAUSES + 1);
     assertThat(registry.get("tracelet.spans.lost").tag("cause", "other").functionCounter().count()).isEqualTo(5.0);
     assertThat(registry.get("tracelet.spans.lost").tag("cause", "cause0").functionCounter().count()).isEqualTo(1.0);
+  }
+
+  @Test void aClosedBinderIsNoLongerHeldByTheSpanMetrics() {
+    Tracing tracing = tracing("shop", Sampler.always(), SpanMetrics.newBuilder().build());
+    WeakReference<TraceletMetrics> closed = bindAndClose(tracing);
+    TraceletMetrics open = TraceletMetrics.create(tracing);
+    open.bindTo(registry);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (closed.get() != null && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.onSpinWait();
+    }
+    span(tracing, "GET /", SpanKind.SERVER, 1_000, false);
+
+    assertThat(closed.get()).isNull(); // its listener was removed: nothing refers to it
+    assertThat(calls(registry, "shop", "GET /", "SPAN_KIND_SERVER", "STATUS_CODE_UNSET").count()).isEqualTo(1.0);
+    open.close();
+  }
+
+  private WeakReference<TraceletMetrics> bindAndClose(Tracing tracing) {
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    TraceletMetrics binder = TraceletMetrics.create(tracing);
+    binder.bindTo(own);
+    binder.close();
+    own.close();
+    return new WeakReference<>(binder);
   }
 
   @Test void bindsEachRegistryOnceAndRecordsIntoEach() {
