@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark side by side with Brave and OpenTelemetry (2 forks, each 3x1 s warmup and 4x1 s measurement,
-# -prof gc) and writes the Markdown table to benchmarks/RESULTS.md (or the file given as $1).
+# -prof gc) and writes the Markdown table to benchmarks/RESULTS.md (or the file given as $1), keeping the
+# hand-written sections (from the first '## ' heading on) that an earlier report had below its table.
 # An optional second argument narrows the run to benchmarks matching a JMH regular expression.
 # Takes about 15 minutes on 2 cores; run it on a quiet machine.
 set -euo pipefail

@@ -43,8 +43,19 @@ public final class BenchmarkReport {
         .measurementIterations(4).measurementTime(TimeValue.seconds(1))
         .addProfiler(GCProfiler.class).shouldFailOnError(true);
     Collection<RunResult> results = new Runner(options.build()).run();
-    Files.writeString(out, markdown(results));
+    String kept = Files.exists(out) ? handWrittenSections(Files.readString(out)) : "";
+    Files.writeString(out, markdown(results) + kept);
     System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  /**
+   * The sections below an earlier report's table, from its first {@code ## } heading on: same-run
+   * comparisons and what they showed, written by hand. A new run replaces the table and keeps them.
+   * Empty when there are none.
+   */
+  static String handWrittenSections(String report) {
+    int at = report.indexOf("\n## ");
+    return at < 0 ? "" : report.substring(at);
   }
 
   /** One row per measure, in the order the measures were run. */
