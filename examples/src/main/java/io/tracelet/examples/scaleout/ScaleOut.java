@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
@@ -56,6 +58,13 @@ public final class ScaleOut {
   private static final Duration GRACE_PERIOD = Duration.ofMinutes(2);
   // Tracing's default maxBatchDelay: the most a span waits in its service before it is sent.
   private static final Duration BATCH_DELAY = Duration.ofSeconds(1);
+  // What Zipkin's collector logs (at debug level) for each batch its storage refused.
+  static final String STORAGE_REFUSED = "Cannot store spans";
+  // What Cassandra logs every 5 s while it gives up on writes or reads that waited past their timeout.
+  private static final String CASSANDRA_DROPS = "messages were dropped";
+  static final int CAUSES_SHOWN = 3;
+  private static final int LOG_LINES_READ = 1_000;
+  static final int CAUSE_CHARS = 300;
 
   private ScaleOut() {
   }
@@ -140,11 +149,17 @@ public final class ScaleOut {
 
   /**
    * What one collector did, over every life of it: spans received, spans it dropped because storing
-   * them failed, CPU time net of idling, and how many times it was stopped or killed. A collector's
-   * counters die with its JVM; they are read just before each stop, so what it received in its last
-   * moments is not counted.
+   * them failed, CPU time net of idling, how many times it was stopped or killed, and why storage
+   * refused its batches (the distinct causes its log names, at most three). A
+   * collector's counters die with its JVM; they are read just before each stop, so what it received
+   * in its last moments is not counted.
    */
-  public record Collector(long spansReceived, long spansDropped, double cpuSeconds, int restarts) {
+  public record Collector(long spansReceived, long spansDropped, double cpuSeconds, int restarts,
+      List<String> storageFailures) {
+    /** Copies the list. */
+    public Collector {
+      storageFailures = List.copyOf(storageFailures);
+    }
   }
 
   /**
@@ -171,13 +186,14 @@ public final class ScaleOut {
    */
   public record Report(double seconds, long offered, long sent, long droppedByRecorders, long droppedByReporters,
       long undelivered, StoredSpans.Count stored, long duplicatesBeforeEvents, long lostBeforeEvents,
-      List<Collector> collectors, List<Event> events,
+      List<Collector> collectors, List<Event> events, List<String> cassandraDrops,
       Duration commitInterval, long bytesSent, long bytesOnDisk, double kafkaCpuSeconds, double cassandraCpuSeconds,
       List<Double> delaysSeconds, double allStoredAfterSeconds) {
     /** Copies the lists. */
     public Report {
       collectors = List.copyOf(collectors);
       events = List.copyOf(events);
+      cassandraDrops = List.copyOf(cassandraDrops);
       delaysSeconds = List.copyOf(delaysSeconds);
     }
 
@@ -215,7 +231,9 @@ public final class ScaleOut {
         line(out, "collector " + i, "%,d spans received (%,.0f spans/s), %,d dropped by storage%s", c.spansReceived,
             c.spansReceived / seconds, c.spansDropped, c.restarts == 0 ? ""
                 : c.restarts == 1 ? "; stopped and started again mid-run" : "; stopped " + c.restarts + " times");
+        if (!c.storageFailures.isEmpty()) line(out, "", "storage refused: %s", String.join("; ", c.storageFailures));
       }
+      if (!cassandraDrops.isEmpty()) line(out, "cassandra", "%s", String.join("; ", cassandraDrops));
       line(out, "received", "%,d spans by all collectors (each counter read just before its collector stopped: what"
           + " a collector shutting down still received is not in it)", received);
       line(out, "commits", "the collectors commit consumed offsets every %,d ms (auto.commit.interval.ms)",
@@ -468,12 +486,16 @@ public final class ScaleOut {
       long dropped = earlierDropped[i] + c.spansDropped() - droppedBase[i];
       double cpu = restarts[i] == 0 ? used.collectors[i]
           : earlierCpu[i] + c.cpuTime().toNanos() / 1e9 - idle.collectors[i] * (System.nanoTime() - start);
-      collectorFigures.add(new Collector(received, dropped, cpu, restarts[i]));
+      collectorFigures.add(new Collector(received, dropped, cpu, restarts[i],
+          storageFailures(c.logLines(STORAGE_REFUSED, LOG_LINES_READ))));
     }
+    List<String> cassandraDrops = pipeline.cassandra().logLines(CASSANDRA_DROPS, CAUSES_SHOWN).stream()
+        .map(ScaleOut::afterLoggerName).toList();
     pipeline.cassandra().stop(); // drains: every memtable is flushed to disk
     long bytesOnDisk = pipeline.cassandra().bytesOnDisk(Pipeline.KEYSPACE);
     return new Report(seconds, offered, sent, droppedByRecorders, droppedByReporters, undelivered, stored,
         done.isEmpty() ? 0 : first.duplicates(), done.isEmpty() ? 0 : missing(first), collectorFigures, events,
+        cassandraDrops,
         commitInterval, bytesSent, bytesOnDisk, used.kafka, used.cassandra, probe.delays(), allStoredAfter);
   }
 
@@ -523,7 +545,30 @@ public final class ScaleOut {
     }
   }
 
-  // The index of the event whose signal came nearest to micros, or -1 when there is none.
+  /**
+   * Why storage refused a collector's batches, from its log lines that say so: the distinct
+   * {@code due to ...} parts, at most {@value #CAUSES_SHOWN}, each cut at {@value #CAUSE_CHARS}
+   * characters.
+   */
+  static List<String> storageFailures(List<String> logLines) {
+    Set<String> causes = new LinkedHashSet<>();
+    for (String line : logLines) {
+      int due = line.indexOf(" due to ");
+      String cause = due < 0 ? afterLoggerName(line) : line.substring(due + " due to ".length());
+      causes.add(cause.length() <= CAUSE_CHARS ? cause : cause.substring(0, CAUSE_CHARS) + "...");
+      if (causes.size() == CAUSES_SHOWN) break;
+    }
+    return List.copyOf(causes);
+  }
+
+  // A log line without its timestamp, level, thread and logger: what follows the first " - " or " : ".
+  static String afterLoggerName(String line) {
+    for (String separator : List.of(" - ", " : ")) {
+      int at = line.indexOf(separator);
+      if (at >= 0) return line.substring(at + separator.length()).strip();
+    }
+    return line.strip();
+  }
 
   private static boolean pause() {
     LockSupport.parkNanos(Duration.ofSeconds(1).toNanos()); // between two bulk reads of Zipkin

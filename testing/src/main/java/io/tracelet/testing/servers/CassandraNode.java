@@ -134,6 +134,15 @@ public final class CassandraNode implements AutoCloseable {
     }
   }
 
+  /**
+   * The first {@code max} lines of the node's log, over every start so far, that contain
+   * {@code text}; for one, Cassandra's {@code messages were dropped} lines, which count the writes
+   * and reads it gave up on after they waited past their timeout.
+   */
+  public List<String> logLines(String text, int max) {
+    return process.logLines(text, max);
+  }
+
   /** Stops the node and deletes its data. */
   @Override public void close() {
     process.close();
@@ -209,6 +218,12 @@ public final class CassandraNode implements AutoCloseable {
         "concurrent_reads: 8",
         "concurrent_writes: 8",
         "concurrent_counter_writes: 8",
+        // Cassandra's defaults (2 s for a write, 5 s for a read) are for a cluster with cores to
+        // spare; a node sharing two cores with a Kafka broker and three Zipkin JVMs can queue a
+        // write longer, then drops it, and Zipkin drops the batch with it (it does not retry).
+        "write_request_timeout: 10000ms",
+        "counter_write_request_timeout: 10000ms",
+        "read_request_timeout: 10000ms",
         "");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
   }

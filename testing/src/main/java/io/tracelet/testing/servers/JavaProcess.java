@@ -367,6 +367,19 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The first {@code max} lines of the output, over every launch so far, that contain {@code text};
+   * none when there is no output yet.
+   */
+  List<String> logLines(String text, int max) {
+    if (!Files.exists(log)) return List.of();
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+      return lines.filter(line -> line.contains(text)).limit(max).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + log, e);
+    }
+  }
+
   private String logTail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);

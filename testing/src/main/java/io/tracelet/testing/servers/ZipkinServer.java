@@ -198,6 +198,9 @@ public final class ZipkinServer implements AutoCloseable {
           "--armeria.ports[0].port=" + port,
           "--armeria.ports[0].protocols[0]=http"));
       if (kafkaBootstrapServers != null) {
+        // Zipkin logs each batch its storage refused, and why, at debug level only, under the name
+        // of the collector that received it (see logLines).
+        args.add("--logging.level.zipkin2.collector.kafka.KafkaCollector=DEBUG");
         Map<String, String> overrides = new LinkedHashMap<>();
         // Messages sent before the collector joined its consumer group are collected too.
         overrides.put("auto.offset.reset", "earliest");
@@ -313,6 +316,15 @@ public final class ZipkinServer implements AutoCloseable {
    */
   public long messagesDropped() {
     return metric(get("/prometheus").body(), "zipkin_collector_messages_dropped_total");
+  }
+
+  /**
+   * The first {@code max} lines of the server's log, over every start so far, that contain
+   * {@code text}. Among them, for each batch storage refused, a line
+   * {@code Cannot store spans [...] due to <exception>(<message>)}.
+   */
+  public List<String> logLines(String text, int max) {
+    return process.logLines(text, max);
   }
 
   /**

@@ -57,6 +57,21 @@ class JavaProcessTest {
     assertThat(process.stop(Duration.ofSeconds(1))).as("not running").isTrue();
   }
 
+  @Test void logLinesFindsWhatTheServerPrintedOverEveryLaunchInOrder() {
+    assertThat(process.logLines("refused", 10)).as("nothing printed yet").isEmpty();
+
+    process.start(ChildMains.Serving.class.getName(), List.of("batch 1 refused", "stored", "serving"), "serving",
+        TIMEOUT);
+    process.stop();
+    process.start(ChildMains.Serving.class.getName(), List.of("batch 2 refused", "batch 3 refused", "serving"),
+        "serving", TIMEOUT);
+
+    assertThat(process.logLines("refused", 10)).containsExactly("batch 1 refused", "batch 2 refused",
+        "batch 3 refused");
+    assertThat(process.logLines("refused", 2)).containsExactly("batch 1 refused", "batch 2 refused");
+    assertThat(process.logLines("lost", 10)).isEmpty();
+  }
+
   @Test void aServerThatExitsBeforeItIsReadyFailsWithItsOutput() {
     assertThatThrownBy(() -> process.start(ChildMains.Exiting.class.getName(), List.of("3", "cannot bind"), "serving", TIMEOUT))
         .isInstanceOf(IllegalStateException.class)
