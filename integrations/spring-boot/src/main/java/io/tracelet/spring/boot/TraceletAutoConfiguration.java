@@ -181,7 +181,8 @@ public final class TraceletAutoConfiguration {
       if (properties.getZipkin().getSender() == TraceletProperties.Zipkin.Sender.KAFKA) {
         String servers = properties.getZipkin().getKafkaBootstrapServers();
         if (servers == null) servers = environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092");
-        return ZipkinReporter.kafka(servers);
+        return ZipkinReporter.kafka(servers, properties.getZipkin().getKafkaTopic(),
+            properties.getZipkin().getKafkaOverrides());
       }
       if (senders.size() == 1) return ZipkinReporter.newBuilder(senders.get(0)).build();
       BootTracingSettings settings = BootTracingSettings.of(environment);

@@ -1,6 +1,8 @@
 package io.tracelet.spring.boot;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -16,6 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * tracelet.queue.capacity=8192
  * # report through Kafka instead of HTTP
  * tracelet.zipkin.sender=kafka
+ * tracelet.zipkin.kafka-overrides[acks]=1
  * }</pre>
  *
  * <p>A mutable bean for Spring's binder; the auto-configuration reads it once, when it builds the
@@ -238,6 +241,15 @@ public final class TraceletProperties {
      */
     private String kafkaBootstrapServers;
 
+    /** The Kafka topic when the sender is Kafka: the one Zipkin's collector reads (its KAFKA_TOPIC). */
+    private String kafkaTopic = "zipkin";
+
+    /**
+     * Kafka producer properties for the Kafka sender, on top of Tracelet's (5 s for metadata and for
+     * a message, acks=0), for example {@code tracelet.zipkin.kafka-overrides[acks]=1}.
+     */
+    private final Map<String, String> kafkaOverrides = new LinkedHashMap<>();
+
     /** For Spring's binder. */
     public Zipkin() {
     }
@@ -260,6 +272,21 @@ public final class TraceletProperties {
     /** @param kafkaBootstrapServers the Kafka bootstrap servers */
     public void setKafkaBootstrapServers(String kafkaBootstrapServers) {
       this.kafkaBootstrapServers = kafkaBootstrapServers;
+    }
+
+    /** @return the Kafka topic */
+    public String getKafkaTopic() {
+      return kafkaTopic;
+    }
+
+    /** @param kafkaTopic the Kafka topic */
+    public void setKafkaTopic(String kafkaTopic) {
+      this.kafkaTopic = kafkaTopic;
+    }
+
+    /** @return the Kafka producer properties, which Spring's binder fills */
+    public Map<String, String> getKafkaOverrides() {
+      return kafkaOverrides;
     }
 
     /** The transports to Zipkin. */

@@ -30,7 +30,8 @@ class ConfigurationMetadataTest {
         "tracelet.keep.errors", "tracelet.keep.slower-than", "tracelet.keep.downstream",
         "tracelet.keep.max-spans-per-local-trace", "tracelet.keep.max-pending-spans",
         "tracelet.queue.capacity", "tracelet.queue.max-batch-spans", "tracelet.queue.max-batch-delay",
-        "tracelet.zipkin.sender", "tracelet.zipkin.kafka-bootstrap-servers",
+        "tracelet.zipkin.sender", "tracelet.zipkin.kafka-bootstrap-servers", "tracelet.zipkin.kafka-topic",
+        "tracelet.zipkin.kafka-overrides",
         "tracelet.jdbc.enabled", "tracelet.jdbc.keep-literals");
     assertThat(properties.values()).allSatisfy(p -> assertThat(p.getDescription()).as(p.getId()).isNotBlank());
 
@@ -50,6 +51,9 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("tracelet.zipkin.sender").getType())
         .isEqualTo("io.tracelet.spring.boot.TraceletProperties$Zipkin$Sender");
     assertThat(properties.get("tracelet.zipkin.sender").getDefaultValue()).isEqualTo("http");
+    assertThat(properties.get("tracelet.zipkin.kafka-topic").getDefaultValue()).isEqualTo("zipkin");
+    assertThat(properties.get("tracelet.zipkin.kafka-overrides").getType())
+        .isEqualTo("java.util.Map<java.lang.String,java.lang.String>");
     assertThat(properties.get("tracelet.jdbc.enabled").getDefaultValue()).isEqualTo(true);
     assertThat(properties.get("tracelet.jdbc.keep-literals").getDefaultValue()).isEqualTo(false);
   }

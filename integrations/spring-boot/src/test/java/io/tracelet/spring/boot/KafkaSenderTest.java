@@ -18,7 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * {@code tracelet.zipkin.sender=kafka}: spans go to the real broker's topic {@code zipkin}, from which the
- * real Zipkin's Kafka collector stores them (the servers {@code ShopApplicationTest} uses, shared).
+ * real Zipkin's Kafka collector stores them (the servers {@code ShopApplicationTest} uses, shared); the
+ * topic and producer properties are Tracelet's {@code tracelet.zipkin.kafka-*} properties.
  */
 @ExtendWith({KafkaBrokerExtension.class, ZipkinServerExtension.class})
 class KafkaSenderTest {
@@ -47,5 +48,23 @@ class KafkaSenderTest {
         });
     assertThat(zipkin.trace(traceId[0], 1, Duration.ofSeconds(30)))
         .contains("\"name\":\"sent through kafka\"", "\"serviceName\":\"kafka-reported\"");
+  }
+
+  @Test void topicAndProducerPropertiesAsConfigured(KafkaBroker kafka) {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(TraceletAutoConfiguration.class,
+            MicrometerTracingAutoConfiguration.class))
+        .withPropertyValues("spring.application.name=kafka-configured", "management.tracing.sampling.probability=1",
+            "tracelet.zipkin.sender=kafka", "tracelet.zipkin.kafka-bootstrap-servers=" + kafka.bootstrapServers(),
+            "tracelet.zipkin.kafka-topic=traces", "tracelet.zipkin.kafka-overrides[max.block.ms]=soon")
+        .run(context -> {
+          ZipkinReporter reporter = context.getBean(ZipkinReporter.class);
+          assertThat(reporter.toString()).contains("topic=traces");
+          // The override reached the producer: Kafka refuses its value when the first send creates it,
+          // and the reporter counts that message's span dropped; the application sees nothing.
+          context.getBean(Tracer.class).nextSpan().name("refused by kafka-clients").start().end();
+          assertThat(context.getBean(io.tracelet.Tracing.class).flush(Duration.ofSeconds(30))).isTrue();
+          assertThat(reporter.counters().spansDroppedByCause()).containsEntry("ConfigException", 1L);
+        });
   }
 }

@@ -1,14 +1,15 @@
 package io.tracelet.reporter.zipkin;
 
-import java.util.Objects;
 import io.tracelet.FinishedSpan;
 import io.tracelet.ReportException;
 import io.tracelet.SpanReporter;
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,7 +42,12 @@ public final class ZipkinReporter implements SpanReporter {
   public static final String SPAN_TOO_LARGE = "SpanTooLarge";
   /** The cause under which spans reported after {@link #close()} are counted. */
   public static final String CLOSED = "Closed";
+  /** The Kafka topic Zipkin's Kafka collector reads unless told otherwise. */
+  public static final String KAFKA_TOPIC = "zipkin";
   private static final int INITIAL_BUFFER = 8 * 1024;
+  // Tracelet's producer settings for kafka(...): see there.
+  private static final Map<String, String> KAFKA_SETTINGS =
+      Map.of("max.block.ms", "5000", "request.timeout.ms", "3000", "delivery.timeout.ms", "5000");
 
   private final BytesMessageSender sender;
   private final SpanWriter writer;
@@ -77,6 +83,17 @@ public final class ZipkinReporter implements SpanReporter {
 
   /**
    * Reports to the Kafka topic {@code zipkin} that Zipkin's Kafka collector reads, as JSON. Needs
+   * {@code io.zipkin.reporter2:zipkin-sender-kafka} on the class path. The same as
+   * {@link #kafka(String, String, Map)} with that topic and no overrides.
+   *
+   * @throws IllegalStateException when that artifact is missing
+   */
+  public static ZipkinReporter kafka(String bootstrapServers) {
+    return kafka(bootstrapServers, KAFKA_TOPIC, Map.of());
+  }
+
+  /**
+   * Reports to a Kafka topic, as JSON, with producer settings on top of Tracelet's. Needs
    * {@code io.zipkin.reporter2:zipkin-sender-kafka} on the class path.
    *
    * <p>A broker that is down costs the recorder seconds per message, never minutes, and closing
@@ -86,16 +103,24 @@ public final class ZipkinReporter implements SpanReporter {
    * before it fails and its spans are counted dropped. 5 s is Tracing's default close timeout, and
    * leaves a new cluster time to create the topic on first use (over a second on a busy machine).
    * A broker that comes back is used again within about a second. Records are not acknowledged
-   * ({@code acks=0}, zipkin-reporter's default). For other settings, build a {@code KafkaSender}
-   * with its {@code overrides} and pass it to {@link #newBuilder}.
+   * ({@code acks=0}, zipkin-reporter's default). {@code overrides} (Kafka producer properties, such
+   * as {@code acks} or {@code max.block.ms}) replace those settings or add others; an invalid one
+   * fails the first send, which counts its spans dropped under Kafka's {@code ConfigException}.
+   * For the encoding or a producer of your own, build a {@code KafkaSender} and pass it to
+   * {@link #newBuilder}.
    *
+   * @param topic the topic Zipkin's collector reads ({@code zipkin} unless its {@code KAFKA_TOPIC}
+   *     says otherwise)
    * @throws IllegalStateException when that artifact is missing
    */
-  public static ZipkinReporter kafka(String bootstrapServers) {
+  public static ZipkinReporter kafka(String bootstrapServers, String topic, Map<String, String> overrides) {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers == null");
+    Objects.requireNonNull(topic, "topic == null");
+    Map<String, String> settings = new LinkedHashMap<>(KAFKA_SETTINGS);
+    settings.putAll(Objects.requireNonNull(overrides, "overrides == null"));
     BytesMessageSender sender;
     try { // the optional jar loads here, on first use
-      sender = KafkaSender.newBuilder().bootstrapServers(bootstrapServers).overrides(Map.of(
-          "max.block.ms", "5000", "request.timeout.ms", "3000", "delivery.timeout.ms", "5000")).build();
+      sender = KafkaSender.newBuilder().bootstrapServers(bootstrapServers).topic(topic).overrides(settings).build();
     } catch (NoClassDefFoundError e) {
       throw new IllegalStateException("ZipkinReporter.kafka needs io.zipkin.reporter2:zipkin-sender-kafka"
           + " and its kafka-clients on the class path", e);

@@ -95,6 +95,8 @@ class ReadmeTest {
   @Test void kafka() {
     ZipkinReporter simple = ZipkinReporter.kafka("127.0.0.1:9092"); // topic "zipkin", JSON
 
+    ZipkinReporter traces = ZipkinReporter.kafka("kafka-1:9092,kafka-2:9092", "traces", Map.of("acks", "1"));
+
     KafkaSender sender = KafkaSender.newBuilder()
         .bootstrapServers("kafka-1:9092,kafka-2:9092")
         .topic("zipkin")
@@ -104,8 +106,11 @@ class ReadmeTest {
     ZipkinReporter reporter = ZipkinReporter.newBuilder(sender).build();
 
     assertThat(simple).hasToString("ZipkinReporter{KafkaSender{bootstrapServers=127.0.0.1:9092, topic=zipkin}}");
+    assertThat(traces).hasToString("ZipkinReporter{KafkaSender{bootstrapServers=kafka-1:9092,kafka-2:9092,"
+        + " topic=traces}}");
     assertThat(reporter.toString()).contains("kafka-1:9092,kafka-2:9092");
     simple.close();
+    traces.close();
     reporter.close();
   }
 
