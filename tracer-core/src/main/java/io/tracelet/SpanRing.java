@@ -72,7 +72,7 @@ abstract class RingPad3 extends RingConsumerFields {
  *
  * <p>The consumer reads a slot with acquire; a claimed slot that is still empty means its producer
  * is between its two steps, so the consumer waits for it (the consumer may wait; producers never
- * do), sleeping before it looks again so that it does not chase the producers slot by slot.
+ * do), pausing before it looks again so that it does not chase the producers slot by slot.
  */
 final class SpanRing extends RingPad3 {
   /** {@link #offer}'s answer when the ring has no free slot. */
@@ -83,8 +83,10 @@ final class SpanRing extends RingPad3 {
   private static final int RELEASE_EVERY = 64;
   /** How long a closing consumer spins on a claimed slot before taking its producer for descheduled. */
   private static final long STALL_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
-  /** How long the consumer sleeps at a time on a claimed slot that is not filled yet. */
-  private static final long STALLED_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+  /** How long the consumer waits at a time on a claimed slot that is not filled yet. */
+  private static final long STALLED_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+  /** How many of those waits a running consumer spends on its own core before it sleeps. */
+  private static final int STALLED_PAUSES = 3;
   private static final VarHandle PRODUCER_INDEX;
   private static final VarHandle PRODUCER_LIMIT;
   private static final VarHandle RELEASED_INDEX;
@@ -187,27 +189,34 @@ final class SpanRing extends RingPad3 {
    * only when {@code closing} and {@code giveUpAt} has passed.
    *
    * <p>A claimed slot still empty means the consumer caught up with a producer between its two
-   * steps. While running, the consumer sleeps {@code STALLED_PARK_NANOS} before it looks again,
+   * steps. While running, the consumer pauses {@code STALLED_WAIT_NANOS} before it looks again,
    * so that the producers get ahead and it next drains a run of filled slots. Looking again at
    * once kept it at the head of the ring, where every look at the slot, and at the producers'
    * index, takes a cache line the producers are writing: consumer and producers went slot by slot
-   * together, each slowing the others (RATIONALE.md, "Why the consumer waits the way it does").
-   * While closing, when what is left should go out promptly, it spins first for up to {@code
-   * STALL_SPIN_NANOS}, which covers a store delayed by cache misses. A producer still not done
-   * was descheduled between its two steps; sleeping leaves this core idle, where the scheduler can
-   * run it at once, where yielding would keep this core busy while the producer waits in another
-   * core's queue (with two producers on two cores, yielding delivered half as many spans).
+   * together, each slowing the others. The first {@code STALLED_PAUSES} pauses spin on the clock
+   * alone, which touches no line the producers use and keeps the consumer's core, where a sleep
+   * gave it up for the timer's slack (tens of microseconds more) and to the scheduler's placement
+   * (RATIONALE.md, "Why the consumer waits the way it does"). A slot still empty after them was
+   * claimed by a producer that was descheduled between its two steps: the consumer then sleeps,
+   * leaving its core idle, where the scheduler can run that producer at once, where spinning or
+   * yielding would keep the core busy while the producer waits in its queue (with two producers on
+   * two cores, yielding delivered half as many spans). While closing, when what is left should go
+   * out promptly, it looks again at once for up to {@code STALL_SPIN_NANOS}, which covers a store
+   * delayed by cache misses, and then sleeps.
    */
   private RealSpan awaitStore(int offset, boolean closing, long giveUpAt) {
-    long spinUntil = System.nanoTime() + (closing ? STALL_SPIN_NANOS : 0L);
+    long spinUntil = closing ? System.nanoTime() + STALL_SPIN_NANOS : 0L;
+    int pauses = 0;
     RealSpan span;
     do {
       long now = System.nanoTime();
-      if (now - spinUntil < 0) {
+      if (closing && now - spinUntil < 0) {
         Thread.onSpinWait();
+      } else if (!closing && pauses++ < STALLED_PAUSES) {
+        for (long until = now + STALLED_WAIT_NANOS; System.nanoTime() - until < 0; ) Thread.onSpinWait();
       } else {
         if (closing && now - giveUpAt > 0) return null;
-        LockSupport.parkNanos(this, STALLED_PARK_NANOS);
+        LockSupport.parkNanos(this, STALLED_WAIT_NANOS);
       }
     } while ((span = (RealSpan) SLOT.getAcquire(ring, offset)) == null);
     return span;
