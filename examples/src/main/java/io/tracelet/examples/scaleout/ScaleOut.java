@@ -150,9 +150,9 @@ public final class ScaleOut {
   /**
    * What one collector did, over every life of it: spans received, spans it dropped because storing
    * them failed, CPU time net of idling, how many times it was stopped or killed, and why storage
-   * refused its batches (the distinct causes its log names, at most three). A
-   * collector's counters die with its JVM; they are read just before each stop, so what it received
-   * in its last moments is not counted.
+   * refused its batches (the distinct causes its log names, at most three). A collector's counters
+   * die with its JVM; they are read just before each stop, so what it received in its last moments
+   * is not counted.
    */
   public record Collector(long spansReceived, long spansDropped, double cpuSeconds, int restarts,
       List<String> storageFailures) {

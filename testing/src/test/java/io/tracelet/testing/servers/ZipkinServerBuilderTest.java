@@ -12,7 +12,8 @@ class ZipkinServerBuilderTest {
   @Test void bindsLoopbackAndCollectsKafkaFromTheEarliestOffsetWithAShortSessionTimeoutLoggingRefusedBatches() {
     assertThat(ZipkinServer.newBuilder().kafka("127.0.0.1:9092").arguments(9411)).containsExactly(
         "--armeria.ports[0].ip=127.0.0.1", "--armeria.ports[0].port=9411", "--armeria.ports[0].protocols[0]=http",
-        "--logging.level.zipkin2.collector.kafka.KafkaCollector=DEBUG", OVERRIDES + "auto.offset.reset=earliest", OVERRIDES + "session.timeout.ms=10000");
+        "--logging.level.zipkin2.collector.kafka.KafkaCollector=DEBUG",
+        OVERRIDES + "auto.offset.reset=earliest", OVERRIDES + "session.timeout.ms=10000");
     assertThat(ZipkinServer.newBuilder().arguments(9411)).noneMatch(arg -> arg.startsWith(OVERRIDES))
         .noneMatch(arg -> arg.startsWith("--logging."));
   }
